@@ -1,0 +1,189 @@
+"""The Python API behind the ``kg`` command: build, query, stats, validate, view.
+
+Every CLI command is a few lines over one of these functions, so a notebook user can do
+the same::
+
+    from kg import api
+    report = api.build(["examples"], "output")
+    rows = api.query("output", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+from kg import __version__
+from kg.model import BuildReport, ENTITY_TYPES, Extraction
+
+DEFAULT_INPUT = "examples"
+DEFAULT_OUTPUT = "output"
+PARALLEL_MIN_DOCS = 8        # below this a process pool costs more than it saves
+
+
+def extract_all(documents, jobs: int = 1) -> list[Extraction]:
+    from kg.extract import extract_document
+    if jobs > 1 and len(documents) >= PARALLEL_MIN_DOCS:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(extract_document, documents, chunksize=4))
+    return [extract_document(d) for d in documents]
+
+
+def run_id(documents) -> str:
+    h = hashlib.sha256(__version__.encode())
+    for d in sorted(documents, key=lambda d: d.id):
+        h.update(d.id.encode("utf-8") + b"\0" + d.text.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()[:16]
+
+
+def build(inputs: list[str] | None = None, out_dir: str = DEFAULT_OUTPUT, *, jobs: int = 1,
+          validate_shapes: bool = True, html: bool = True) -> BuildReport:
+    """Read ``inputs`` (files/folders), extract, link and write the graph into ``out_dir``.
+
+    Writes graph.ttl, graph.trig, build.ttl and graph.html; returns what happened. Bad
+    inputs become ``report.problems`` and never stop the build.
+    """
+    from kg import graph, link, read
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    report = BuildReport()
+    documents, report.problems = read.read_inputs(list(inputs or [DEFAULT_INPUT]))
+    extractions = extract_all(documents, jobs)
+    entities = link.link(extractions)
+    relations = [r for ex in extractions for r in ex.relations]
+    rid = run_id(documents)
+    quads = graph.build_quads(extractions, entities, relations, rid)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    report.outputs = graph.write_graph(quads, out)
+    graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
+                           [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
+                            for d in documents])
+    report.outputs.append(str(out / "build.ttl"))
+    if html:
+        report.outputs.append(render_view(out, out / "graph.html"))
+    if validate_shapes:
+        from kg.validate import validate
+        _, report.violations = validate(out / "graph.ttl")
+    report.documents = report.extracted = len(documents)
+    report.entities_per_type = count_entities(entities)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def count_entities(entities) -> dict[str, int]:
+    unique = {e.iri: e for e in entities.values()}.values()
+    counts = {t: 0 for t in ENTITY_TYPES}
+    for e in unique:
+        counts[e.type] = counts.get(e.type, 0) + 1
+    return counts
+
+
+def graph_file(source: str | Path) -> Path:
+    """An output folder or a graph file → the file to read (graph.trig preferred)."""
+    p = Path(source)
+    if p.is_dir():
+        for name in ("graph.trig", "graph.ttl"):
+            if (p / name).exists():
+                return p / name
+        raise FileNotFoundError(f"{p}: no graph.trig or graph.ttl (run `kg build` first)")
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such file")
+    return p
+
+
+def open_store(source):
+    """A pyoxigraph Store holding the graph (named graphs kept)."""
+    import pyoxigraph as ox
+    path = graph_file(source)
+    store = ox.Store()
+    fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.TURTLE
+    with open(path, "rb") as f:
+        store.bulk_load(f, format=fmt)
+    return store
+
+
+def render_view(source, path, **selection) -> str:
+    from kg import viz
+    view = viz.load_view(graph_file(source))
+    if selection:
+        view = viz.select(view, **selection)
+    viz.render_html(view, path)
+    return str(path)
+
+
+def query(source, sparql: str, *, union: bool = True) -> tuple[list[str], list[list]]:
+    """Run a SPARQL SELECT/ASK/CONSTRUCT over a built graph; returns (columns, rows).
+
+    The default graph is the union of the per-speech named graphs. Read-only: pyoxigraph
+    parses only queries here, so SPARQL Update is refused with a syntax error.
+    """
+    import pyoxigraph as ox
+    store = open_store(source)
+    result = store.query(sparql, use_default_graph_as_union=union)
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        return columns, [[sol[c] for c in columns] for sol in result]
+    if isinstance(result, bool):
+        return ["ask"], [[ox.Literal(str(result).lower())]]
+    return ["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result]
+
+
+STATS_QUERY = """
+PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?doc) AS ?speeches) WHERE {
+  ?doc a kfq:Document ; kfq:mentions ?e . ?e a ?type .
+} GROUP BY ?type"""
+
+TOP_QUERY = """
+PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?type ?label (COUNT(DISTINCT ?doc) AS ?speeches) WHERE {
+  ?doc a kfq:Document ; kfq:mentions ?e . ?e a ?type ; rdfs:label ?label .
+} GROUP BY ?type ?e ?label ORDER BY ?type DESC(?speeches) ?label"""
+
+
+def stats(source, top: int = 5) -> dict:
+    """Speeches, triples, entities and speeches per type, and the most mentioned entities."""
+    store = open_store(source)
+    docs = store.query("PREFIX kfq: <https://w3id.org/kfq-kg/ontology#> "
+                       "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kfq:Document }",
+                       use_default_graph_as_union=True)
+    per_type = {}
+    for row in store.query(STATS_QUERY, use_default_graph_as_union=True):
+        name = row["type"].value.rsplit("#", 1)[-1]
+        per_type[name] = {"entities": int(row["entities"].value), "speeches": int(row["speeches"].value)}
+    tops: dict[str, list] = {}
+    for row in store.query(TOP_QUERY, use_default_graph_as_union=True):
+        name = row["type"].value.rsplit("#", 1)[-1]
+        if len(tops.setdefault(name, [])) < top:
+            tops[name].append((row["label"].value, int(row["speeches"].value)))
+    return {"speeches": int(next(iter(docs))["n"].value), "quads": len(store),
+            "types": {t: per_type[t] for t in sorted(per_type, key=_type_order)}, "top": tops}
+
+
+def _type_order(name: str) -> tuple:
+    return (ENTITY_TYPES.index(name) if name in ENTITY_TYPES else len(ENTITY_TYPES), name)
+
+
+def results_json(columns, rows) -> dict:
+    """SPARQL 1.1 Query Results JSON for (columns, rows) as returned by :func:`query`."""
+    import pyoxigraph as ox
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return {"type": "uri", "value": t.value}
+        if isinstance(t, ox.BlankNode):
+            return {"type": "bnode", "value": t.value}
+        out = {"type": "literal", "value": t.value}
+        if t.language:
+            out["xml:lang"] = t.language
+        elif t.datatype and t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = t.datatype.value
+        return out
+
+    return {"head": {"vars": columns},
+            "results": {"bindings": [{c: term(v) for c, v in zip(columns, row) if v is not None}
+                                     for row in rows]}}

@@ -1,0 +1,181 @@
+"""The ``kg`` command: a thin layer over kg.api."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import unicodedata
+
+import click
+
+from kg import __version__, api
+
+
+def _fail(message: str) -> None:
+    click.echo(f"kg: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def main():
+    """kfq-kg: build and query a knowledge graph of development-zone speeches."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path())
+@click.option("-o", "--output", "out_dir", default=api.DEFAULT_OUTPUT, show_default=True,
+              help="Folder the graph files are written to.")
+@click.option("-j", "--jobs", type=int, default=os.cpu_count() or 1, show_default=True,
+              help="Worker processes for extraction.")
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL check.")
+def build(inputs, out_dir, jobs, no_validate):
+    """Build the graph from INPUTS (files or folders; default: examples/).
+
+    \b
+    Example:
+      kg build ../speeches -o output
+    Exit status 1 if an input could not be read (everything else is still built).
+    """
+    report = api.build(list(inputs) or None, out_dir, jobs=jobs, validate_shapes=not no_validate)
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
+    skipped = [p for p in report.problems if p.fatal]
+    click.echo(f"speeches read: {report.documents}; files skipped: {len(skipped)}; "
+               f"time: {report.seconds:.1f} s")
+    for etype, n in report.entities_per_type.items():
+        click.echo(f"  {etype:13} {n}")
+    if report.violations:
+        click.echo(f"SHACL: {len(report.violations)} violation(s), e.g. {report.violations[0]}", err=True)
+    elif not no_validate:
+        click.echo("SHACL: conforms")
+    click.echo("wrote: " + ", ".join(report.outputs))
+    sys.exit(1 if skipped or report.violations else 0)
+
+
+def _text(term) -> str:
+    return "" if term is None else getattr(term, "value", str(term))
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _print_table(columns, rows):
+    cells = [[_text(v) for v in row] for row in rows]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    pad = lambda s, w: s + " " * (w - _width(s))
+    click.echo("  ".join(pad(c, w) for c, w in zip(columns, widths)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for r in cells:
+        click.echo("  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip())
+    click.echo(f"({len(cells)} rows)")
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False),
+              help="Read the query from a .rq file.")
+@click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True,
+              help="Output folder or graph file (.trig/.ttl).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True)
+def query(sparql, query_file, source, fmt):
+    """Run a SPARQL query over the built graph (named graphs unioned).
+
+    \b
+    Example:
+      kg query 'PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+                SELECT ?z WHERE { ?z a kfq:Zone }' --format csv
+    """
+    if query_file:
+        with open(query_file, encoding="utf-8") as f:
+            sparql = f.read()
+    if not sparql:
+        _fail("give a SPARQL query or -f FILE.rq")
+    try:
+        columns, rows = api.query(source, sparql)
+    except FileNotFoundError as e:
+        _fail(str(e))
+    except SyntaxError as e:
+        _fail(f"SPARQL syntax error: {e}")
+    if fmt == "table":
+        _print_table(columns, rows)
+    elif fmt in ("csv", "tsv"):
+        w = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(columns)
+        w.writerows([_text(v) for v in row] for row in rows)
+    else:
+        click.echo(json.dumps(api.results_json(columns, rows), ensure_ascii=False, indent=1))
+
+
+@main.command()
+@click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True)
+@click.option("--top", type=int, default=5, show_default=True, help="Most mentioned entities per type.")
+def stats(source, top):
+    """Counts per entity type and the most mentioned entities.
+
+    \b
+    Example:
+      kg stats -g output --top 10
+    """
+    try:
+        s = api.stats(source, top)
+    except FileNotFoundError as e:
+        _fail(str(e))
+    click.echo(f"speeches: {s['speeches']}  quads: {s['quads']}")
+    for etype, c in s["types"].items():
+        top_labels = "、".join(f"{label}({n})" for label, n in s["top"].get(etype, []))
+        click.echo(f"  {etype:13} {c['entities']:6} entities in {c['speeches']:4} speeches  {top_labels}")
+
+
+@main.command()
+@click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True)
+def validate(source):
+    """Check the graph against the SHACL shapes in ontology/shapes.ttl.
+
+    \b
+    Example:
+      kg validate -g output
+    """
+    from kg.validate import validate as run
+    try:
+        conforms, violations = run(api.graph_file(source))
+    except FileNotFoundError as e:
+        _fail(str(e))
+    for v in violations:
+        click.echo(v)
+    click.echo("conforms" if conforms else f"{len(violations)} violation(s)")
+    sys.exit(0 if conforms else 1)
+
+
+@main.command()
+@click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True)
+@click.option("-o", "--output", "path", default=None, help="HTML file (default: GRAPH/view.html).")
+@click.option("--max-nodes", type=int, default=300, show_default=True)
+@click.option("--min-docs", type=int, default=1, show_default=True)
+@click.option("--types", default=None, help="Comma-separated entity types, e.g. Zone,Industry.")
+@click.option("--document", default=None, help="Only this speech's entities (its identifier).")
+@click.option("--entity", default=None, help="An entity's label: show its neighbourhood.")
+@click.option("--depth", type=int, default=1, show_default=True)
+def viz(source, path, max_nodes, min_docs, types, document, entity, depth):
+    """Render an interactive offline HTML view of the graph.
+
+    \b
+    Example:
+      kg viz --entity 新能源汽车 --depth 2 -o car.html
+    """
+    try:
+        target = path or os.path.join(source if os.path.isdir(source) else os.path.dirname(source) or ".",
+                                      "view.html")
+        api.render_view(source, target, max_nodes=max_nodes, min_docs=min_docs,
+                        types=types.split(",") if types else None, document=document,
+                        entity=entity, depth=depth)
+    except FileNotFoundError as e:
+        _fail(str(e))
+    click.echo(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

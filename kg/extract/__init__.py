@@ -1,0 +1,54 @@
+"""Extraction stage: one module per kind of thing, run over a document's sentences.
+
+``extract_document`` is the whole stage for one speech: split into sentences, run every
+extractor, resolve overlapping spans, and derive the relations between what was found.
+"""
+from __future__ import annotations
+
+from kg.clean import split_sentences
+from kg.extract import industry, organization, person, place, program, relations, role, zone
+from kg.extract.target import extract_targets
+from kg.model import Document, Extraction, Mention
+
+# When two mentions overlap, the longer wins; on equal length the type listed first wins.
+TYPE_PRIORITY = ("Target", "Metric", "Program", "Zone", "Organization", "Role", "Person",
+                 "Industry", "Place")
+
+# Types that may nest inside another mention (a Target clause holds zones and industries,
+# a Program name holds places only as part of itself and is resolved below).
+CONTAINERS = {"Target", "Metric"}
+
+
+def extract_document(doc: Document) -> Extraction:
+    sentences = split_sentences(doc)
+    found: list[Mention] = []
+    found += extract_targets(doc, sentences)
+    found += program.extract(doc, sentences)
+    found += zone.extract(doc, sentences)
+    found += organization.extract(doc, sentences)
+    found += person.extract(doc, sentences)
+    found += role.extract(doc, sentences)
+    found += industry.extract(doc, sentences)
+    found += place.extract(doc, sentences)
+    mentions = resolve_overlaps(found)
+    rels = relations.derive(doc, sentences, mentions)
+    return Extraction(document=doc, sentences=sentences, mentions=mentions, relations=rels,
+                      speaker_role=person.speaker_role(doc))
+
+
+def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep non-overlapping spans (longest first); containers keep what lies inside them."""
+    containers = [m for m in mentions if m.type in CONTAINERS]
+    others = [m for m in mentions if m.type not in CONTAINERS]
+    rank = {t: i for i, t in enumerate(TYPE_PRIORITY)}
+    others.sort(key=lambda m: (-(m.end - m.start), rank.get(m.type, 99), m.start))
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for m in others:
+        if any(m.start < e and s < m.end for s, e in taken):
+            continue
+        taken.append((m.start, m.end))
+        kept.append(m)
+    result = kept + containers
+    result.sort(key=lambda m: (m.start, m.end, m.type))
+    return result

@@ -1,0 +1,105 @@
+"""Persons and the offices (Roles) the text gives them.
+
+Speeches name officials by given name plus 同志 or a title (国忠同志, 君文市长, 立新部长);
+national leaders by full name. Anonymised names (xx同志, ***书记) are left out.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg import lexicon
+from kg.extract.base import PLACEHOLDER_RUN, is_cjk, mention
+from kg.model import Document, Mention, Sentence
+
+NAME_STOP_CHARS = set("的了们这那各每些是在和与及或对把被从向我你他她它其之为以于也都就还又并等")
+COMMON_WORD_FREQ = 100       # jieba frequency above which a candidate is an ordinary word
+
+
+@lru_cache(maxsize=1)
+def _titles() -> tuple[str, ...]:
+    # longest first, so 市委书记 is preferred to 书记
+    titles = set(lexicon.load("roles.txt")) | {"同志"}
+    return tuple(sorted(titles, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _title_re() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, _titles())))
+
+
+@lru_cache(maxsize=1)
+def _left_context() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.load("person_left_context.txt", folder="patterns"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _not_names() -> frozenset:
+    return frozenset(lexicon.load("person_not_name.txt", folder="patterns"))
+
+
+@lru_cache(maxsize=1)
+def _leaders() -> tuple[str, ...]:
+    return tuple(lexicon.load("leaders.txt"))
+
+
+def _word_freq(word: str) -> int:
+    from kg.segment import tokenizer
+    return tokenizer().FREQ.get(word) or 0
+
+
+def _starts_after_boundary(text: str, start: int) -> bool:
+    if start == 0 or not is_cjk(text[start - 1]):
+        return not (start > 0 and PLACEHOLDER_RUN.match(text[start - 1]))
+    return any(text.endswith(w, 0, start) for w in _left_context())
+
+
+def _plausible_name(name: str) -> bool:
+    return (all(is_cjk(c) for c in name) and not (set(name) & NAME_STOP_CHARS)
+            and name not in _not_names() and _word_freq(name) <= COMMON_WORD_FREQ)
+
+
+def name_before(text: str, end: int) -> int | None:
+    """Start of a 2–3 character given or full name ending at ``end``, or None."""
+    for length in (2, 3):
+        start = end - length
+        if start >= 0 and _starts_after_boundary(text, start) and _plausible_name(text[start:end]):
+            return start
+    return None
+
+
+def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
+    found = []
+    for s in sentences:
+        for m in _title_re().finditer(s.text):
+            start = name_before(s.text, m.start())
+            if start is None:
+                continue
+            title = m.group()
+            role = None if title == "同志" else title
+            found.append(mention(doc, s, start, m.start(), "Person", role=role))
+            if role:
+                found.append(mention(doc, s, m.start(), m.end(), "Role"))
+        for name in _leaders():
+            for m in re.finditer(re.escape(name), s.text):
+                title = _title_re().match(s.text, m.end())
+                role = title.group() if title and title.group() != "同志" else None
+                found.append(mention(doc, s, m.start(), m.end(), "Person", role=role))
+                if role:
+                    found.append(mention(doc, s, title.start(), title.end(), "Role"))
+    return found
+
+
+SPEAKER_RE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})?(?P<role>[\u4e00-\u9fff]{1,8}?)在.{2,40}(讲话|发言|报告)")
+
+
+def speaker_role(doc: Document) -> str | None:
+    """The speaker's office when the title states it (市长在…上的讲话)."""
+    m = SPEAKER_RE.match(doc.title or "")
+    if not m:
+        return None
+    head = m.group("role")
+    for title in _titles():
+        if title != "同志" and head.endswith(title):
+            return title
+    return None

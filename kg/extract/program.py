@@ -1,0 +1,124 @@
+"""Programs: named policies, plans, strategies, campaigns, reforms, projects and documents.
+
+Cues, strongest first: a book title 《…》; a quoted name “…” (with its head noun as an alias:
+放管服 + “放管服”改革); a name ending in a program head (工业强市战略, 百项技改行动);
+a numbered slogan (四个意识, 五加强五提高). Generic activities (招商引资) are left out.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg import lexicon
+from kg.extract.base import PLACEHOLDER_RUN, is_cjk, mention
+from kg.model import Document, Mention, Sentence
+
+BOOK_RE = re.compile(r"《([^《》\n]{2,60})》")
+QUOTE_RE = re.compile(r"[“\"「『]([^“”\"「」『』\n]{2,40})[”\"」』]")
+NUMERALS = "一二三四五六七八九十两双百千万"
+COUNTED_RE = re.compile(rf"[{NUMERALS}](?:个|大|种|项)([\u4e00-\u9fff]{{2}})")
+PAIRED_RE = re.compile(rf"([{NUMERALS}])([\u4e00-\u9fff]{{1,2}})\1([\u4e00-\u9fff]{{1,2}})")
+MAX_MODIFIER_TOKENS = 4
+MAX_LABEL_CHARS = 16
+
+
+@lru_cache(maxsize=1)
+def _heads() -> lexicon.TermMatcher:
+    return lexicon.TermMatcher({t: t for t in lexicon.load("program_heads.txt")})
+
+
+@lru_cache(maxsize=1)
+def _head_list() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.load("program_heads.txt"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _generic() -> frozenset:
+    return frozenset(lexicon.load("program_generic.txt"))
+
+
+@lru_cache(maxsize=1)
+def _left_stop() -> frozenset:
+    return frozenset(lexicon.load("program_left_stop.txt", folder="patterns"))
+
+
+@lru_cache(maxsize=1)
+def _counted_stop() -> frozenset:
+    return frozenset(lexicon.load("numbered_slogan_stop.txt", folder="patterns"))
+
+
+def _meaningful(name: str) -> bool:
+    core = PLACEHOLDER_RUN.sub("", name)
+    return sum(map(is_cjk, core)) >= 2 and name not in _generic()
+
+
+def _head_after(text: str, pos: int) -> str | None:
+    for head in _head_list():
+        if text.startswith(head, pos):
+            return head
+    return None
+
+
+def _book_titles(doc, s) -> list[Mention]:
+    return [mention(doc, s, m.start(), m.end(), "Program", label=m.group(1))
+            for m in BOOK_RE.finditer(s.text) if _meaningful(m.group(1))]
+
+
+def _quoted(doc, s) -> list[Mention]:
+    found = []
+    for m in QUOTE_RE.finditer(s.text):
+        name = m.group(1)
+        head = _head_after(s.text, m.end())
+        numbered = name[0] in NUMERALS
+        # a two-character quote is usually emphasis (“亲”“清”, “富有”), unless it is a
+        # counted slogan or carries a program head (“十五”计划)
+        if not _meaningful(name) or (len(name) <= 2 and not (head or numbered)):
+            continue
+        end = m.end() + len(head) if head else m.end()
+        alias = name + head if head else None
+        found.append(mention(doc, s, m.start(), end, "Program", label=name, alias=alias))
+    return found
+
+
+def _headed(doc, s, tokens) -> list[Mention]:
+    """Names ending in a program head: extend left over content words up to a stop word."""
+    found = []
+    for start, end, head, _ in _heads().find(s.text):
+        if start > 0 and s.text[start - 1] in "”\"」』》":
+            continue       # the quoted/titled name before it is handled above
+        name_start = start
+        taken = 0
+        for word, ws, we in reversed(tokens):
+            if we > name_start:
+                continue
+            if we < name_start or taken == MAX_MODIFIER_TOKENS or word in _left_stop():
+                break
+            if not all(is_cjk(c) or c.isdigit() for c in word):
+                break
+            name_start, taken = ws, taken + 1
+        label = s.text[name_start:end]
+        if start - name_start >= 2 and len(label) <= MAX_LABEL_CHARS and _meaningful(label) \
+                and s.text[name_start:start] not in _generic():
+            found.append(mention(doc, s, name_start, end, "Program"))
+    return found
+
+
+def _numbered(doc, s) -> list[Mention]:
+    found = []
+    for m in PAIRED_RE.finditer(s.text):
+        found.append(mention(doc, s, m.start(), m.end(), "Program"))
+    for m in COUNTED_RE.finditer(s.text):
+        if m.group(1) not in _counted_stop() and (m.end() == len(s.text) or not is_cjk(s.text[m.end()])
+                                                  or s.text[m.end()] in "的和与及"):
+            found.append(mention(doc, s, m.start(), m.end(), "Program"))
+    return found
+
+
+def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
+    from kg.segment import tokens_with_offsets
+    found = []
+    for s in sentences:
+        found += _book_titles(doc, s) + _quoted(doc, s) + _numbered(doc, s)
+        if _heads().find(s.text):
+            found += _headed(doc, s, tokens_with_offsets(s.text))
+    return found

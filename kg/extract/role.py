@@ -1,0 +1,44 @@
+"""Roles: offices held by officials (kg/lexicons/roles.txt), labelled with the organisation
+the text attaches (开发区党工委书记) and linked to it. Company titles and duties are left out."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kg import lexicon
+from kg.extract.base import glued_into_word, mention
+from kg.model import Document, Mention, Sentence
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> lexicon.TermMatcher:
+    exclude = set(lexicon.load("role_exclude.txt")) | set(lexicon.load("company_titles.txt"))
+    return lexicon.TermMatcher({t: t for t in lexicon.load("roles.txt") if t not in exclude})
+
+
+@lru_cache(maxsize=1)
+def _org_heads() -> tuple[str, ...]:
+    """Organisation words that, written right before a title, make it that body's office."""
+    terms = set(lexicon.load("organizations.txt")) | set(lexicon.load("zone_generic.txt"))
+    return tuple(sorted(terms, key=len, reverse=True))
+
+
+def attached_org(text: str, start: int) -> str | None:
+    for org in _org_heads():
+        if text.endswith(org, 0, start):
+            return org
+    return None
+
+
+def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
+    found = []
+    for s in sentences:
+        for start, end, term, _ in _matcher().find(s.text):
+            if glued_into_word(s.text, start, end):
+                continue
+            org = attached_org(s.text, start)
+            if org and not term.startswith(org):
+                found.append(mention(doc, s, start - len(org), end, "Role",
+                                     label=org + term, organization=org))
+            else:
+                found.append(mention(doc, s, start, end, "Role"))
+    return found

@@ -1,0 +1,66 @@
+"""Linking stage: merge mentions and aliases into one canonical entity per thing.
+
+An entity's identity is its *merge key*: the type plus a folded form of its canonical name
+(NFKC, no spaces, quotes or punctuation, placeholder runs folded to X; places by their
+canonical name, so 吉林省 and 吉林 are one). The IRI is a hash of that key, so it does not
+change when other documents are added.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from kg.model import Entity, Extraction, Mention
+
+ID_BASE = "https://w3id.org/kfq-kg/id/"
+FOLD_PUNCT = re.compile(r"[\s\"'“”‘’《》〈〉「」『』()（）\[\]【】、,，.。:：;；!！?？·•…—\-]+")
+FOLD_PLACEHOLDER = re.compile(r"[xX×＊*_＿]+")
+# attributes copied from mentions onto the entity (first mention wins)
+ENTITY_ATTRS = ("indicator", "value", "unit", "qualifier", "year", "amount", "currency",
+                "role", "organization", "goal")
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return FOLD_PLACEHOLDER.sub("X", FOLD_PUNCT.sub("", text)).lower()
+
+
+def merge_key(m: Mention) -> tuple[str, str]:
+    name = m.attrs.get("canonical") or m.label
+    return (m.type, fold(name) or name)
+
+
+def entity_iri(etype: str, key: str) -> str:
+    digest = hashlib.sha1(f"{etype}\x1f{key}".encode("utf-8")).hexdigest()[:16]
+    return f"{ID_BASE}{etype.lower()}/{digest}"
+
+
+def link(extractions: list[Extraction]) -> dict[tuple[str, str], Entity]:
+    """Map every (type, label) used by a mention or relation to its canonical Entity."""
+    by_key: dict[tuple[str, str], Entity] = {}
+    index: dict[tuple[str, str], Entity] = {}
+    for ex in sorted(extractions, key=lambda e: e.document.id):
+        for m in ex.mentions:
+            mk = merge_key(m)
+            ent = by_key.get(mk)
+            if ent is None:
+                label = m.attrs.get("canonical") or m.label
+                ent = by_key[mk] = Entity(iri=entity_iri(m.type, mk[1]), type=m.type, label=label)
+            for name in (m.label, m.attrs.get("alias"), m.attrs.get("written"), m.surface):
+                if name and name != ent.label and fold(name) != "" and m.type != "Target":
+                    ent.alt_labels.add(name)
+            for attr in ENTITY_ATTRS:
+                if attr in m.attrs and attr not in ent.attrs:
+                    ent.attrs[attr] = m.attrs[attr]
+            ent.documents.add(ex.document.id)
+            index[m.key] = ent
+        for r in ex.relations:
+            for etype, label in (r.subject, r.object):
+                if (etype, label) not in index:
+                    mk = (etype, fold(label) or label)
+                    ent = by_key.setdefault(mk, Entity(iri=entity_iri(etype, mk[1]), type=etype, label=label))
+                    index[(etype, label)] = ent
+    for ent in by_key.values():
+        ent.alt_labels.discard(ent.label)
+    return index

@@ -1,0 +1,91 @@
+"""Extractors, overlap resolution and relations on sentences written for these tests."""
+from kg.extract import extract_document
+from kg.model import Document
+
+
+def run(text, title="在全市开发区工作会议上的讲话"):
+    doc = Document(id="t", source="t.txt", title=title, text=title + "\n" + text)
+    return extract_document(doc)
+
+
+def found(extraction, etype):
+    return {m.label for m in extraction.mentions if m.type == etype}
+
+
+def test_offsets_point_at_the_written_text():
+    ex = run("我们要深入推进“放管服”改革，做大新能源汽车产业。")
+    for m in ex.mentions:
+        assert ex.document.text[m.start:m.end] == m.surface
+
+
+def test_quoted_program_keeps_head_as_alias():
+    ex = run("我们要深入推进“放管服”改革，优化审批流程。")
+    programs = [m for m in ex.mentions if m.type == "Program"]
+    assert [m.label for m in programs] == ["放管服"]
+    assert programs[0].attrs["alias"] == "放管服改革"
+
+
+def test_book_title_program_without_marks():
+    ex = run("认真贯彻《关于加快临江开发区转型升级的实施意见》精神。")
+    assert "关于加快临江开发区转型升级的实施意见" in found(ex, "Program")
+
+
+def test_headed_and_numbered_programs():
+    ex = run("坚定实施工业强市战略，牢固树立四个意识，扎实开展三学三争活动。")
+    programs = found(ex, "Program")
+    assert "工业强市战略" in programs
+    assert "四个意识" in programs
+    assert any(p.startswith("三学三争") for p in programs)
+
+
+def test_generic_activity_is_not_a_program():
+    ex = run("今年要抓好招商引资和项目建设，两个方面都不能放松。")
+    assert found(ex, "Program") == set()
+
+
+def test_zone_names_and_anonymised_zone():
+    ex = run("青川经济技术开发区和X开发区要联手，市开发区也要跟上。")
+    zones = found(ex, "Zone")
+    assert "青川经济技术开发区" in zones
+    assert "X开发区" in zones
+    assert "市开发区" in zones
+
+
+def test_bare_category_zone_is_left_out():
+    ex = run("全省各开发区要对标先进。")
+    assert found(ex, "Zone") == set()
+
+
+def test_industry_label_drops_trailing_chanye():
+    ex = run("园区重点培育新能源汽车产业和生物医药产业。")
+    assert {"新能源汽车", "生物医药"} <= found(ex, "Industry")
+
+
+def test_person_with_role_and_comrade():
+    ex = run("感谢建华市长的支持，特别是国栋同志做了大量工作。各位同志要努力。")
+    persons = {m.label: m.attrs.get("role") for m in ex.mentions if m.type == "Person"}
+    assert persons == {"建华": "市长", "国栋": None}
+    assert ("Person", "建华") in {r.subject for r in ex.relations if r.predicate == "holdsRole"}
+
+
+def test_anonymised_person_left_out():
+    ex = run("xx同志和***书记都到了现场。")
+    assert found(ex, "Person") == set()
+
+
+def test_places_and_deictic_areas():
+    ex = run("全市要主动融入长三角，加强与江苏省和苏州的合作。")
+    places = found(ex, "Place")
+    assert {"长三角", "江苏省", "苏州"} <= places
+    assert "全市" not in places
+
+
+def test_zone_industry_relation_in_one_sentence():
+    ex = run("青川经济技术开发区重点发展生物医药产业。")
+    rels = {(r.subject[1], r.predicate, r.object[1]) for r in ex.relations}
+    assert ("青川经济技术开发区", "focusesOn", "生物医药") in rels
+
+
+def test_speaker_role_from_title():
+    ex = run("同志们：今天开会。", title="市长在全市开发区工作会议上的讲话")
+    assert ex.speaker_role == "市长"

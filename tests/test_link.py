@@ -1,0 +1,44 @@
+from kg.link import entity_iri, fold, link
+from kg.model import Document, Extraction, Mention, Relation
+
+
+def ex(doc_id, mentions, relations=()):
+    doc = Document(id=doc_id, source=doc_id, title="", text="")
+    return Extraction(document=doc, sentences=[], mentions=mentions, relations=list(relations))
+
+
+def m(doc_id, etype, label, **attrs):
+    return Mention(doc_id, etype, label, label, 0, len(label), 0, attrs)
+
+
+def test_fold_removes_marks_and_placeholders():
+    assert fold("“放管服”改革") == "放管服改革"
+    assert fold("__开发区") == fold("xx开发区") == "X开发区".lower()
+
+
+def test_places_merge_by_canonical_name():
+    a = ex("a", [m("a", "Place", "吉林省", canonical="吉林")])
+    b = ex("b", [m("b", "Place", "吉林", canonical="吉林")])
+    ents = link([a, b])
+    assert ents[("Place", "吉林省")] is ents[("Place", "吉林")]
+    assert ents[("Place", "吉林")].documents == {"a", "b"}
+    assert "吉林省" in ents[("Place", "吉林")].alt_labels
+
+
+def test_program_alias_becomes_alt_label():
+    ents = link([ex("a", [m("a", "Program", "放管服", alias="放管服改革")])])
+    assert ents[("Program", "放管服")].alt_labels == {"放管服改革"}
+
+
+def test_iri_is_stable_when_documents_are_added():
+    first = link([ex("a", [m("a", "Zone", "青川经济技术开发区")])])
+    more = link([ex("b", [m("b", "Zone", "临江高新区")]), ex("a", [m("a", "Zone", "青川经济技术开发区")])])
+    key = ("Zone", "青川经济技术开发区")
+    assert first[key].iri == more[key].iri == entity_iri("Zone", fold("青川经济技术开发区"))
+
+
+def test_relation_endpoints_get_entities():
+    rel = Relation("a", ("Person", "建华"), "holdsRole", ("Role", "市长"))
+    ents = link([ex("a", [m("a", "Person", "建华", role="市长")], [rel])])
+    assert ents[("Role", "市长")].type == "Role"
+    assert ents[("Person", "建华")].attrs["role"] == "市长"
