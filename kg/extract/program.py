@@ -16,8 +16,14 @@ from kg.model import Document, Mention, Sentence
 BOOK_RE = re.compile(r"《([^《》\n]{2,60})》")
 QUOTE_RE = re.compile(r"[“\"「『]([^“”\"「」『』\n]{2,40})[”\"」』]")
 NUMERALS = "一二三四五六七八九十两双百千万"
-COUNTED_RE = re.compile(rf"[{NUMERALS}](?:个|大|种|项)([\u4e00-\u9fff]{{2}})")
-PAIRED_RE = re.compile(rf"([{NUMERALS}])([\u4e00-\u9fff]{{1,2}})\1([\u4e00-\u9fff]{{1,2}})")
+# 一 is left out: 一个重要, 一朝一夕 are ordinary phrases, not counted slogans; a numeral
+# right before (十九大精神) means a congress, not a slogan
+SLOGAN_NUMERALS = "二三四五六七八九十两双百千万"
+COUNTED_RE = re.compile(rf"(?<![{NUMERALS}])[{SLOGAN_NUMERALS}](?:个|大|种|项)([\u4e00-\u9fff]{{2}})")
+PAIRED_RE = re.compile(rf"(?<![{NUMERALS}])([{SLOGAN_NUMERALS}])([\u4e00-\u9fff]{{1,2}})\1([\u4e00-\u9fff]{{1,2}})")
+# quotes holding these are speech or emphasis (“要我干”, “能够做什么”), not a name
+COLLOQUIAL = re.compile(r"[我你他她吗呢吧啊]|什么|怎样|怎么|有些|还能|但")
+EMPHASIS_WORD_FREQ = 50   # a quoted ordinary word (“护身符”, “一站式”) is a metaphor
 MAX_MODIFIER_TOKENS = 4
 MAX_LABEL_CHARS = 16
 
@@ -25,6 +31,11 @@ MAX_LABEL_CHARS = 16
 @lru_cache(maxsize=1)
 def _heads() -> lexicon.TermMatcher:
     return lexicon.TermMatcher({t: t for t in lexicon.load("program_heads.txt")})
+
+
+@lru_cache(maxsize=1)
+def _known() -> lexicon.TermMatcher:
+    return lexicon.TermMatcher({t: t for t in lexicon.load("programs_known.txt")})
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +70,16 @@ def _head_after(text: str, pos: int) -> str | None:
     return None
 
 
+def _is_ordinary_word(name: str) -> bool:
+    from kg.segment import tokenizer
+    return (tokenizer().FREQ.get(name) or 0) > EMPHASIS_WORD_FREQ
+
+
+def _is_emphasis(s: Sentence, m: re.Match, name: str) -> bool:
+    """A short quote of an ordinary word, or one qualifying a noun (“时时放心不下”的责任感)."""
+    return len(name) <= 5 and (_is_ordinary_word(name) or s.text.startswith("的", m.end()))
+
+
 def _book_titles(doc, s) -> list[Mention]:
     return [mention(doc, s, m.start(), m.end(), "Program", label=m.group(1))
             for m in BOOK_RE.finditer(s.text) if _meaningful(m.group(1))]
@@ -73,6 +94,8 @@ def _quoted(doc, s) -> list[Mention]:
         # a two-character quote is usually emphasis (“亲”“清”, “富有”), unless it is a
         # counted slogan or carries a program head (“十五”计划)
         if not _meaningful(name) or (len(name) <= 2 and not (head or numbered)):
+            continue
+        if not head and (COLLOQUIAL.search(name) or (not numbered and _is_emphasis(s, m, name))):
             continue
         end = m.end() + len(head) if head else m.end()
         alias = name + head if head else None
@@ -119,6 +142,7 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
         found += _book_titles(doc, s) + _quoted(doc, s) + _numbered(doc, s)
+        found += [mention(doc, s, a, b, "Program") for a, b, _, _ in _known().find(s.text)]
         if _heads().find(s.text):
             found += _headed(doc, s, tokens_with_offsets(s.text))
     return found

@@ -1,0 +1,217 @@
+"""Graph stage: extractions and linked entities → RDF quads (pyoxigraph), written atomically.
+
+Each speech's facts sit in its own named graph (the speech's IRI), self-contained: the
+descriptions of the entities it mentions are repeated there. graph.ttl is the union.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+BASE = "https://w3id.org/kfq-kg/"
+KFQ = BASE + "ontology#"
+NS = {
+    "kfq": KFQ,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+}
+XSD = NS["xsd"]
+# characters N-Triples/Turtle may carry but XML-based tools and SHACL reports choke on
+UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def n(prefix: str, local: str) -> ox.NamedNode:
+    return ox.NamedNode(NS[prefix] + local)
+
+
+RDF_TYPE = n("rdf", "type")
+DECIMAL = ox.NamedNode(XSD + "decimal")
+INTEGER = ox.NamedNode(XSD + "integer")
+NNI = ox.NamedNode(XSD + "nonNegativeInteger")
+
+
+def document_iri(doc_id: str) -> str:
+    return f"{BASE}doc/{quote(doc_id, safe='')}"
+
+
+def sentence_iri(doc_id: str, index: int) -> str:
+    return f"{document_iri(doc_id)}/s/{index}"
+
+
+def mention_iri(doc_id: str, start: int, end: int, etype: str) -> str:
+    return f"{document_iri(doc_id)}/m/{start}-{end}-{etype}"
+
+
+def run_iri(run_id: str) -> str:
+    return f"{BASE}run/{run_id}"
+
+
+def text(value) -> str:
+    return UNSAFE_CHARS.sub("", str(value))
+
+
+def zh(value) -> ox.Literal:
+    return ox.Literal(text(value), language="zh")
+
+
+def plain(value) -> ox.Literal:
+    return ox.Literal(text(value))
+
+
+def decimal(value) -> ox.Literal | None:
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    if not d.is_finite():
+        return None
+    return ox.Literal(format(d.normalize(), "f"), datatype=DECIMAL)
+
+
+def integer(value, datatype=INTEGER) -> ox.Literal | None:
+    try:
+        return ox.Literal(str(int(value)), datatype=datatype)
+    except (TypeError, ValueError):
+        return None
+
+
+TARGET_FIELDS = (("indicator", plain), ("valueText", plain), ("unit", plain), ("qualifier", plain),
+                 ("year", integer), ("amount", decimal), ("currency", plain))
+
+
+def entity_triples(ent, entities) -> list[tuple]:
+    s = ox.NamedNode(ent.iri)
+    out = [(s, RDF_TYPE, n("kfq", ent.type)), (s, n("rdfs", "label"), zh(ent.label)),
+           (s, n("skos", "prefLabel"), zh(ent.label))]
+    out += [(s, n("skos", "altLabel"), zh(a)) for a in sorted(ent.alt_labels)]
+    attrs = dict(ent.attrs)
+    if ent.type in ("Target", "Metric"):
+        attrs.setdefault("valueText", attrs.get("value"))
+        value = _number(attrs.get("value"))
+        if value is not None:
+            out.append((s, n("kfq", "value"), value))
+        for field, make in TARGET_FIELDS:
+            lit = make(attrs[field]) if attrs.get(field) is not None else None
+            if lit is not None:
+                out.append((s, n("kfq", field), lit))
+    if ent.type == "Person" and ("Role", attrs.get("role")) in entities:
+        out.append((s, n("kfq", "holdsRole"), ox.NamedNode(entities[("Role", attrs["role"])].iri)))
+    if ent.type == "Role" and ("Organization", attrs.get("organization")) in entities:
+        out.append((s, n("kfq", "roleIn"), ox.NamedNode(entities[("Organization", attrs["organization"])].iri)))
+    return out
+
+
+def _number(value) -> ox.Literal | None:
+    """kfq:value is a number: Arabic as is, Chinese numerals read (三 → 3, 千亿 → 1e11)."""
+    if value is None:
+        return None
+    lit = decimal(str(value).replace(",", ""))
+    if lit is not None:
+        return lit
+    try:
+        import cn2an
+        return decimal(cn2an.cn2an(str(value), "smart"))
+    except Exception:
+        return None
+
+
+def build_quads(extractions, entities, relations, run_id: str) -> list[ox.Quad]:
+    quads = set()
+    for ex in extractions:
+        doc = ex.document
+        d = ox.NamedNode(document_iri(doc.id))
+        triples = [(d, RDF_TYPE, n("kfq", "Document")), (d, n("dcterms", "identifier"), plain(doc.id)),
+                   (d, n("dcterms", "title"), zh(doc.title)), (d, n("dcterms", "source"), plain(doc.source)),
+                   (d, n("prov", "wasGeneratedBy"), ox.NamedNode(run_iri(run_id)))]
+        if ex.speaker_role and ("Role", ex.speaker_role) in entities:
+            triples.append((d, n("kfq", "speakerRole"), ox.NamedNode(entities[("Role", ex.speaker_role)].iri)))
+        described, used_sentences = set(), set()
+        for m in ex.mentions:
+            ent = entities[m.key]
+            e = ox.NamedNode(ent.iri)
+            triples.append((d, n("kfq", "mentions"), e))
+            if ent.iri not in described:
+                described.add(ent.iri)
+                triples += entity_triples(ent, entities)
+            mi = ox.NamedNode(mention_iri(doc.id, m.start, m.end, m.type))
+            si = ox.NamedNode(sentence_iri(doc.id, m.sentence))
+            used_sentences.add(m.sentence)
+            triples += [(mi, RDF_TYPE, n("kfq", "Mention")), (mi, n("kfq", "mentionOf"), e),
+                        (mi, n("kfq", "inDocument"), d), (mi, n("kfq", "inSentence"), si),
+                        (mi, n("nif", "beginIndex"), integer(m.start, NNI)),
+                        (mi, n("nif", "endIndex"), integer(m.end, NNI)),
+                        (mi, n("nif", "anchorOf"), plain(m.surface))]
+        for s in ex.sentences:
+            if s.index in used_sentences:
+                si = ox.NamedNode(sentence_iri(doc.id, s.index))
+                triples += [(si, RDF_TYPE, n("kfq", "Sentence")), (si, n("kfq", "inDocument"), d),
+                            (si, n("nif", "isString"), plain(doc.text[s.start:s.end])),
+                            (si, n("nif", "beginIndex"), integer(s.start, NNI)),
+                            (si, n("nif", "endIndex"), integer(s.end, NNI))]
+        for r in ex.relations:
+            if r.subject in entities and r.object in entities:
+                subj, obj = entities[r.subject], entities[r.object]
+                for ent in (subj, obj):
+                    if ent.iri not in described:
+                        described.add(ent.iri)
+                        triples += entity_triples(ent, entities)
+                triples.append((ox.NamedNode(subj.iri), n("kfq", r.predicate), ox.NamedNode(obj.iri)))
+        quads.update(ox.Quad(s, p, o, d) for s, p, o in triples)
+    return sorted(quads, key=str)
+
+
+def _atomic_write(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_graph(quads: list[ox.Quad], out_dir) -> list[str]:
+    out = Path(out_dir)
+    trig, ttl = out / "graph.trig", out / "graph.ttl"
+    _atomic_write(trig, lambda f: ox.serialize(quads, f, format=ox.RdfFormat.TRIG, prefixes=NS))
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    _atomic_write(ttl, lambda f: ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=NS))
+    return [str(ttl), str(trig)]
+
+
+def write_build_info(out_dir, run_id, started, ended, version, inputs) -> str:
+    run = ox.NamedNode(run_iri(run_id))
+    dt = ox.NamedNode(XSD + "dateTime")
+    triples = [ox.Triple(run, RDF_TYPE, n("prov", "Activity")),
+               ox.Triple(run, n("prov", "startedAtTime"), ox.Literal(started.isoformat(), datatype=dt)),
+               ox.Triple(run, n("prov", "endedAtTime"), ox.Literal(ended.isoformat(), datatype=dt)),
+               ox.Triple(run, n("kfq", "toolVersion"), plain(version))]
+    for doc_id, digest in inputs:
+        d = ox.NamedNode(document_iri(doc_id))
+        triples += [ox.Triple(run, n("prov", "used"), d), ox.Triple(d, n("kfq", "sha256"), plain(digest))]
+    path = Path(out_dir) / "build.ttl"
+    _atomic_write(path, lambda f: ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=NS))
+    return str(path)

@@ -1,0 +1,132 @@
+"""Read stage: files and folders → Documents (one per speech), bad files → Problems."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kg.model import Document, Problem
+
+TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx"}
+MAX_BYTES = 64 * 1024 * 1024
+NUMERAL = "一二三四五六七八九十百零〇两\\d"
+HEADING_RE = re.compile(rf"^(?:(?P<pre>.{{0,50}}?)篇(?P<n1>[{NUMERAL}]+)|第(?P<n2>[{NUMERAL}]+)篇[:：、\s]*(?P<post>.{{0,50}}))\s*$",
+                        re.M)
+BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF")
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a speech; the message says why."""
+
+
+def read_inputs(paths: list[str]) -> tuple[list[Document], list[Problem]]:
+    documents, problems = [], []
+    for path in _expand(paths, problems):
+        if path.suffix.lower() not in SUPPORTED:
+            problems.append(Problem(str(path), f"skipped: unsupported file type {path.suffix or '(none)'}"))
+            continue
+        try:
+            documents += read_file(path)
+        except ReadError as e:
+            problems.append(Problem(str(path), str(e)))
+        except Exception as e:       # a reader bug must not stop the build
+            problems.append(Problem(str(path), f"could not be read ({type(e).__name__}: {e})"))
+    return documents, problems
+
+
+def _expand(paths, problems):
+    files = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += [f for f in sorted(p.rglob("*")) if f.is_file()
+                      and not any(part.startswith(".") for part in f.relative_to(p).parts)]
+        elif p.is_file():
+            files.append(p)
+        else:
+            problems.append(Problem(str(p), "no such file or folder"))
+    return files
+
+
+def read_file(path) -> list[Document]:
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ReadError(f"too large ({size // 2**20} MB; the limit is {MAX_BYTES // 2**20} MB)")
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        text = _docx_text(path)
+    elif suffix in HTML_SUFFIXES:
+        text = _html_text(data)
+    else:
+        text = decode_bytes(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if not text.strip():
+        raise ReadError("empty (no text)")
+    return split_collection(path, text)
+
+
+def decode_bytes(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith(BINARY_MAGIC) or b"\x00" in data[:4096]:
+        raise ReadError("binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start >= len(data) - 3:          # truncated at the very end: drop the broken tail
+            return data[:e.start].decode("utf-8")
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+    best = from_bytes(data).best()
+    if best is None:
+        raise ReadError("unknown text encoding")
+    return str(best)
+
+
+def _html_text(data: bytes) -> str:
+    from bs4 import BeautifulSoup
+    soup = BeautifulSoup(data, "lxml")
+    for tag in soup(["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe"]):
+        tag.decompose()
+    return soup.get_text("\n")
+
+
+def _docx_text(path: Path) -> str:
+    import zipfile
+    if not zipfile.is_zipfile(path):
+        raise ReadError("not a valid .docx (not a zip file)")
+    import docx
+    d = docx.Document(str(path))
+    lines = [p.text for p in d.paragraphs]
+    for table in d.tables:
+        for row in table.rows:
+            lines += [cell.text for cell in row.cells]
+    return "\n".join(lines)
+
+
+def _title(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return ""
+
+
+def split_collection(path: Path, text: str) -> list[Document]:
+    """One Document per speech: a collection file splits at its 篇N / 第N篇 headings."""
+    heads = [m for m in HEADING_RE.finditer(text) if len(m.group().strip()) <= 60]
+    if len(heads) < 2:
+        return [Document(id=path.stem, source=str(path), title=_title(text), text=text)]
+    docs = []
+    for k, m in enumerate(heads, start=1):
+        end = heads[k].start() if k < len(heads) else len(text)
+        title = (m.group("pre") or m.group("post") or "").strip(" :：、-—") or m.group().strip()
+        docs.append(Document(id=f"{path.stem}#{k}", source=str(path), title=title,
+                             text=text[m.start():end], index=k))
+    return docs

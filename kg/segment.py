@@ -1,0 +1,42 @@
+"""jieba segmentation with the project's lexicons as a user dictionary."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+from kg import lexicon
+
+USER_WORD_FREQ = 100000      # high enough that lexicon terms stay whole
+USER_FILES = ("industries.tsv", "places.tsv", "zone_suffixes.txt", "zone_designations.txt",
+              "roles.txt", "organizations.txt", "program_heads.txt")
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    cache = Path.home() / ".cache" / "kfq-kg"
+    cache.mkdir(parents=True, exist_ok=True)
+    tok.tmp_dir = str(cache)
+    tok.initialize()
+    for name in USER_FILES:
+        for row in lexicon.load(name):
+            term = row[0] if isinstance(row, tuple) else row
+            if 2 <= len(term) <= 20:
+                tok.add_word(term, USER_WORD_FREQ)
+    return tok
+
+
+def cut(text: str) -> list[str]:
+    return tokenizer().lcut(text)
+
+
+def tokens_with_offsets(text: str) -> list[tuple[str, int, int]]:
+    out, pos = [], 0
+    for word in tokenizer().lcut(text):
+        out.append((word, pos, pos + len(word)))
+        pos += len(word)
+    return out

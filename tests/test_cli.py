@@ -1,0 +1,103 @@
+"""Each CLI command on a small corpus written by the test."""
+import json
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from kg.cli import main
+
+SPEECH = """在临江高新区招商工作会议上的讲话
+同志们：
+今年，临江高新区要坚定实施“工业强区”战略，重点发展新能源汽车产业和生物医药产业。
+力争2025年实现营业收入500亿元以上，实际利用外资1.5亿美元。
+感谢建华市长对园区工作的支持。全市要主动融入长三角，加强与苏州的合作。
+"""
+
+COLLECTION = """开发区工作讲话汇编(优秀2篇)
+开发区工作讲话篇一
+今年青川经济技术开发区要推进“放管服”改革，发展跨境电商。
+开发区工作讲话篇二
+临江高新区要深化“一区多园”改革，做强高端装备制造产业。
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "speech.txt").write_text(SPEECH, encoding="utf-8")
+    (corpus / "collection.txt").write_text(COLLECTION, encoding="gb18030")
+    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4 not a speech")
+    out = root / "out"
+    result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(out), "-j", "1"])
+    return result, out
+
+
+def test_build_writes_outputs_and_reports_skips(built):
+    result, out = built
+    assert result.exit_code == 1, result.output        # the .pdf was skipped
+    assert "notes.pdf" in result.output
+    assert "speeches read: 3" in result.output
+    for name in ("graph.ttl", "graph.trig", "build.ttl", "graph.html"):
+        assert (out / name).stat().st_size > 0
+    g = rdflib.Graph().parse(out / "graph.ttl")
+    kfq = rdflib.Namespace("https://w3id.org/kfq-kg/ontology#")
+    ids = {str(o) for o in g.objects(None, rdflib.DCTERMS.identifier)}
+    assert ids == {"speech", "collection#1", "collection#2"}
+    assert len(set(g.subjects(rdflib.RDF.type, kfq.Document))) == 3
+
+
+def test_query_csv_and_json(built):
+    _, out = built
+    q = ("PREFIX kfq: <https://w3id.org/kfq-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+         "SELECT ?label WHERE { ?z a kfq:Zone ; rdfs:label ?label } ORDER BY ?label")
+    r = CliRunner().invoke(main, ["query", q, "-g", str(out), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    labels = r.output.splitlines()[1:]
+    assert "临江高新区" in labels and "青川经济技术开发区" in labels
+    r = CliRunner().invoke(main, ["query", q, "-g", str(out), "--format", "json"])
+    data = json.loads(r.output)
+    assert data["head"]["vars"] == ["label"]
+    assert {b["label"]["value"] for b in data["results"]["bindings"]} >= {"临江高新区"}
+
+
+def test_query_refuses_update(built):
+    _, out = built
+    r = CliRunner().invoke(main, ["query", "DELETE WHERE { ?s ?p ?o }", "-g", str(out)])
+    assert r.exit_code != 0
+
+
+def test_stats_counts_types(built):
+    _, out = built
+    r = CliRunner().invoke(main, ["stats", "-g", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "speeches: 3" in r.output
+    assert "Zone" in r.output and "Industry" in r.output
+
+
+def test_validate_conforms(built):
+    _, out = built
+    r = CliRunner().invoke(main, ["validate", "-g", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "conforms" in r.output
+
+
+def test_viz_entity_view(built, tmp_path):
+    _, out = built
+    target = tmp_path / "car.html"
+    r = CliRunner().invoke(main, ["viz", "-g", str(out), "--entity", "新能源汽车", "-o", str(target)])
+    assert r.exit_code == 0, r.output
+    assert "新能源汽车" in target.read_text(encoding="utf-8")
+
+
+def test_missing_graph_is_a_clear_error(tmp_path):
+    r = CliRunner().invoke(main, ["stats", "-g", str(tmp_path / "nowhere")])
+    assert r.exit_code == 2
+    assert "nowhere" in r.output
+
+
+def test_version():
+    r = CliRunner().invoke(main, ["--version"])
+    assert r.exit_code == 0 and "kg" in r.output
