@@ -177,5 +177,29 @@ def viz(source, path, max_nodes, min_docs, types, document, entity, depth):
     click.echo(f"wrote {target}")
 
 
+@main.command(name="eval")
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder of gold JSON files (format in the README).")
+@click.option("--errors", type=int, default=0, show_default=True, help="List N missed and spurious per type.")
+def eval_command(source, gold_dir, errors):
+    """Precision, recall and F1 per type against annotated speeches.
+
+    \b
+    Example:
+      kg eval output --gold my-annotations/ --errors 10
+    """
+    from kg.evaluate import evaluate
+    scores = evaluate(source, gold_dir)
+    click.echo(f"{'type':14}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}")
+    for etype, s in scores.items():
+        click.echo(f"{etype:14}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6}{s.fp:6}{s.fn:6}")
+    for etype, s in scores.items():
+        for item in s.missed[:errors]:
+            click.echo(f"  {etype} missed: {item}")
+        for item in s.spurious[:errors]:
+            click.echo(f"  {etype} spurious: {item}")
+
+
 if __name__ == "__main__":
     main()

@@ -40,3 +40,14 @@ def tokens_with_offsets(text: str) -> list[tuple[str, int, int]]:
         out.append((word, pos, pos + len(word)))
         pos += len(word)
     return out
+
+
+@lru_cache(maxsize=1)
+def _pos_tokenizer():
+    import jieba.posseg
+    return jieba.posseg.POSTokenizer(tokenizer())
+
+
+def pos_tag(text: str) -> list[tuple[str, str]]:
+    """(word, flag) pairs; 6× slower than cut, so only for short spans a rule needs."""
+    return [(w.word, w.flag) for w in _pos_tokenizer().lcut(text)]

@@ -7,10 +7,11 @@ from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.base import glued_into_word, mention
-from kg.extract.person import _starts_after_boundary
+from kg.segment import pos_tag
 from kg.model import Document, Mention, Sentence
 
-COMPANY_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}?(?:股份有限公司|有限责任公司|有限公司|公司|集团)")
+COMPANY_HEAD_RE = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|公司|集团)")
+MAX_COMPANY_NAME = 10
 
 
 @lru_cache(maxsize=1)
@@ -21,18 +22,24 @@ def _matcher() -> lexicon.TermMatcher:
 
 @lru_cache(maxsize=1)
 def _company_stop() -> frozenset:
-    return frozenset(lexicon.load("org_generic.txt"))
+    """Words that end a company name on its left: generic bodies, verbs, function words."""
+    return frozenset(lexicon.load("org_generic.txt")) | frozenset(
+        lexicon.load("program_left_stop.txt", folder="patterns"))
 
 
 def _companies(doc: Document, s: Sentence) -> list[Mention]:
+    """…公司/…集团 named by the nouns right before the head (依托中盛公司 → 中盛公司)."""
     found = []
-    for m in COMPANY_RE.finditer(s.text):
-        # shortest name after a word boundary: 支持格林美公司 → 格林美公司
-        for start in range(m.end() - 4, m.start() - 1, -1):
-            name = s.text[start:m.end()]
-            if _starts_after_boundary(s.text, start) and name not in _company_stop():
-                found.append(mention(doc, s, start, m.end(), "Organization"))
+    for m in COMPANY_HEAD_RE.finditer(s.text):
+        lo = max(0, m.start() - MAX_COMPANY_NAME)
+        words = pos_tag(s.text[lo:m.start()])
+        start, taken = m.start(), 0
+        for word, flag in reversed(words):
+            if taken == 3 or not (flag[0] in "nj" or flag in ("eng", "a", "b")) or word in _company_stop():
                 break
+            start, taken = start - len(word), taken + 1
+        if m.start() - start >= 2:
+            found.append(mention(doc, s, start, m.end(), "Organization"))
     return found
 
 

@@ -12,7 +12,7 @@ from kg import lexicon
 from kg.extract.base import PLACEHOLDER_RUN, is_cjk, mention
 from kg.model import Document, Mention, Sentence
 
-NAME_STOP_CHARS = set("的了们这那各每些是在和与及或对把被从向我你他她它其之为以于也都就还又并等")
+NAME_STOP_CHARS = set("的了们这那各每些是在与及或对把被从向我你他她它其之为以于也都就还又并等")
 COMMON_WORD_FREQ = 100       # jieba frequency above which a candidate is an ordinary word
 
 
@@ -51,7 +51,14 @@ def _word_freq(word: str) -> int:
 def _starts_after_boundary(text: str, start: int) -> bool:
     if start == 0 or not is_cjk(text[start - 1]):
         return not (start > 0 and PLACEHOLDER_RUN.match(text[start - 1]))
-    return any(text.endswith(w, 0, start) for w in _left_context())
+    return any(text.endswith(w, 0, start) for w in _left_context()) or _token_boundary(text, start)
+
+
+def _token_boundary(text: str, pos: int) -> bool:
+    """jieba starts a word at ``pos`` (looking at a few characters around it)."""
+    from kg.segment import tokens_with_offsets
+    lo = max(0, pos - 6)
+    return any(s + lo == pos for _, s, _ in tokens_with_offsets(text[lo:pos + 4]))
 
 
 def _plausible_name(name: str) -> bool:
