@@ -12,6 +12,7 @@ from functools import lru_cache
 from kg import lexicon
 from kg.extract.base import PLACEHOLDER_RUN, is_cjk, mention
 from kg.model import Document, Mention, Sentence
+from kg.segment import pos_tag
 
 BOOK_RE = re.compile(r"《([^《》\n]{2,60})》")
 QUOTE_RE = re.compile(r"[“\"「『]([^“”\"「」『』\n]{2,40})[”\"」』]")
@@ -25,6 +26,10 @@ PAIRED_RE = re.compile(rf"(?<![{NUMERALS}])([{SLOGAN_NUMERALS}])([\u4e00-\u9fff]
 COLLOQUIAL = re.compile(r"[我你他她吗呢吧啊]|什么|怎样|怎么|有些|还能|但")
 EMPHASIS_WORD_FREQ = 50   # a quoted ordinary word (“护身符”, “一站式”) is a metaphor
 MAX_MODIFIER_TOKENS = 4
+MIN_MODIFIER_CHARS = 4
+# jieba POS flags of words that can be part of a program's name: nouns, names, noun-verbs,
+# distinguishing words, numerals, abbreviations, idioms
+NAME_PART_FLAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "an", "b", "m", "mq", "j", "l", "i", "eng"}
 MAX_LABEL_CHARS = 16
 
 
@@ -103,25 +108,24 @@ def _quoted(doc, s) -> list[Mention]:
     return found
 
 
-def _headed(doc, s, tokens) -> list[Mention]:
-    """Names ending in a program head: extend left over content words up to a stop word."""
+def _headed(doc, s) -> list[Mention]:
+    """Names ending in a program head (工业强市战略, 百项技改行动): the head plus the content
+    words right before it (nouns, numerals, noun-verbs) up to a verb, adverb or stop word.
+    A short or plain modifier (经济战略, 培训规划) makes a generic activity, not a name."""
     found = []
     for start, end, head, _ in _heads().find(s.text):
         if start > 0 and s.text[start - 1] in "”\"」』》":
             continue       # the quoted/titled name before it is handled above
-        name_start = start
-        taken = 0
-        for word, ws, we in reversed(tokens):
-            if we > name_start:
-                continue
-            if we < name_start or taken == MAX_MODIFIER_TOKENS or word in _left_stop():
+        name_start, taken = start, 0
+        for word, flag in reversed(pos_tag(s.text[max(0, start - MAX_LABEL_CHARS):start])):
+            if taken == MAX_MODIFIER_TOKENS or word in _left_stop() or flag not in NAME_PART_FLAGS \
+                    or not all(is_cjk(c) or c.isdigit() for c in word):
                 break
-            if not all(is_cjk(c) or c.isdigit() for c in word):
-                break
-            name_start, taken = ws, taken + 1
-        label = s.text[name_start:end]
-        if start - name_start >= 2 and len(label) <= MAX_LABEL_CHARS and _meaningful(label) \
-                and s.text[name_start:start] not in _generic():
+            name_start, taken = name_start - len(word), taken + 1
+        modifier = s.text[name_start:start]
+        numbered = any(c.isdigit() or c in NUMERALS for c in modifier)
+        if (len(modifier) >= MIN_MODIFIER_CHARS or (numbered and len(modifier) >= 2)) \
+                and _meaningful(s.text[name_start:end]) and modifier not in _generic():
             found.append(mention(doc, s, name_start, end, "Program"))
     return found
 
@@ -138,11 +142,9 @@ def _numbered(doc, s) -> list[Mention]:
 
 
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
-    from kg.segment import tokens_with_offsets
     found = []
     for s in sentences:
         found += _book_titles(doc, s) + _quoted(doc, s) + _numbered(doc, s)
         found += [mention(doc, s, a, b, "Program") for a, b, _, _ in _known().find(s.text)]
-        if _heads().find(s.text):
-            found += _headed(doc, s, tokens_with_offsets(s.text))
+        found += _headed(doc, s)
     return found
