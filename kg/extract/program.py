@@ -24,7 +24,6 @@ COUNTED_RE = re.compile(rf"(?<![{NUMERALS}])[{SLOGAN_NUMERALS}](?:个|大|种|�
 PAIRED_RE = re.compile(rf"(?<![{NUMERALS}])([{SLOGAN_NUMERALS}])([\u4e00-\u9fff]{{1,2}})\1([\u4e00-\u9fff]{{1,2}})")
 # quotes holding these are speech or emphasis (“要我干”, “能够做什么”), not a name
 COLLOQUIAL = re.compile(r"[我你他她吗呢吧啊]|什么|怎样|怎么|有些|还能|但")
-EMPHASIS_WORD_FREQ = 50   # a quoted ordinary word (“护身符”, “一站式”) is a metaphor
 MAX_MODIFIER_TOKENS = 4
 MIN_MODIFIER_CHARS = 4
 # jieba POS flags of words that can be part of a program's name: nouns, names, noun-verbs,
@@ -91,21 +90,53 @@ def _book_titles(doc, s) -> list[Mention]:
 
 
 def _quoted(doc, s) -> list[Mention]:
+    """A quoted name is a program when something says so: a program head after it
+    (“放管服”改革), a verb of carrying out before it (实施“…”), a numeral in it (“五个遍访”),
+    or parallel clauses (“保增长、保民生、保稳定”). Other quotes are emphasis or metaphor
+    (“保护伞”, “一把手”)."""
     found = []
     for m in QUOTE_RE.finditer(s.text):
         name = m.group(1)
         head = _head_after(s.text, m.end())
-        numbered = name[0] in NUMERALS
-        # a two-character quote is usually emphasis (“亲”“清”, “富有”), unless it is a
-        # counted slogan or carries a program head (“十五”计划)
-        if not _meaningful(name) or (len(name) <= 2 and not (head or numbered)):
+        if not _meaningful(name) or COLLOQUIAL.search(name):
             continue
-        if not head and (COLLOQUIAL.search(name) or (not numbered and _is_emphasis(s, m, name))):
+        if not (head or _carried_out(s.text, m.start()) or _slogan_shaped(name)
+                or _followed_by_program_word(s.text, m.end()) or _in_quote_list(s.text, m)):
             continue
         end = m.end() + len(head) if head else m.end()
         alias = name + head if head else None
         found.append(mention(doc, s, m.start(), end, "Program", label=name, alias=alias))
     return found
+
+
+def _carried_out(text: str, quote_start: int) -> bool:
+    before = text[max(0, quote_start - 4):quote_start]
+    return any(before.endswith(v) for v in _action_verbs())
+
+
+def _followed_by_program_word(text: str, pos: int) -> bool:
+    return any(text.startswith(w, pos) for w in _quote_followers())
+
+
+def _in_quote_list(text: str, m: re.Match) -> bool:
+    """“三严三实”“忠诚干净担当”“四有”: a run of quoted slogans side by side."""
+    return (m.start() > 0 and text[m.start() - 1] in "”、") or text.startswith(("“", "、“"), m.end())
+
+
+@lru_cache(maxsize=1)
+def _quote_followers() -> tuple[str, ...]:
+    return tuple(lexicon.load("program_quote_followers.txt", folder="patterns"))
+
+
+def _slogan_shaped(name: str) -> bool:
+    parts = [p for p in re.split(r"[、，,]", name) if p]
+    return bool(re.search(rf"[{SLOGAN_NUMERALS}一0-9]", name)) and len(name) >= 3 or \
+        (len(parts) >= 2 and all(len(p) >= 2 for p in parts) and len(name) <= 30)
+
+
+@lru_cache(maxsize=1)
+def _action_verbs() -> tuple[str, ...]:
+    return tuple(lexicon.load("program_action_verbs.txt", folder="patterns"))
 
 
 def _headed(doc, s) -> list[Mention]:
