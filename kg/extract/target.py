@@ -1,0 +1,186 @@
+"""Quantified targets (goals) and metrics (figures already achieved).
+
+A number with a unit (50亿美元, 13.1%, 3.8万人, X亿元) or a rank/grade goal (前三名, A档次,
+争创国家级开发区) is a Target when its sentence looks forward (力争, 确保, 年内, 到2025年 …)
+and its clause reports nothing achieved (同比增长, 完成了, 累计, 共有 …); otherwise a Metric.
+Cues, units and rank patterns are data: kg/patterns/targets.yaml.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from kg.extract.base import mention
+from kg.model import Document, Mention, Sentence
+
+PATTERN_FILE = Path(__file__).resolve().parent.parent / "patterns" / "targets.yaml"
+CN_DIGITS = "零〇一二三四五六七八九十百千两"
+CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+YEAR_RE = re.compile(r"(?:到|至|在|于|力争|争取|确保)?(20\d\d|20[xX×]{2})年")
+PLACEHOLDER_NUMBER = r"[Xx×＊*_]+"
+INDICATOR_TRIM = re.compile(r"^(?:[要将使把在和与及并]|力争|确保|争取|全年|年内|今年|明年|计划|预计|努力|实现|完成)+")
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict:
+    import yaml
+    with open(PATTERN_FILE, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@lru_cache(maxsize=1)
+def _figure_re() -> re.Pattern:
+    units = sorted(patterns()["units"], key=len, reverse=True)
+    number = rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGITS}]+|{PLACEHOLDER_NUMBER})"
+    unit = "|".join(map(re.escape, units))
+    # 个亿: the 个 of 3.5个亿 is a measure word, not part of the unit
+    return re.compile(rf"{number}\s*(?:个(?=[亿万]))?(?P<unit>{unit})")
+
+
+@lru_cache(maxsize=1)
+def _rank_res() -> list[re.Pattern]:
+    return [re.compile(p) for p in patterns()["rank_patterns"]]
+
+
+def _any(text: str, words) -> bool:
+    return any(w in text for w in words)
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    nxt = CLAUSE_BREAK.search(text, end)
+    return left, nxt.start() if nxt else len(text)
+
+
+def _is_goal(sentence: str, clause: str) -> bool:
+    p = patterns()
+    return _any(sentence, p["goal_cues"]) and not _any(clause, p["achieved_cues"])
+
+
+def _year(clause: str) -> int | None:
+    m = YEAR_RE.search(clause)
+    return int(m.group(1)) if m and m.group(1).isdigit() else None
+
+
+def _qualifier(clause: str, num_start: int, fig_end: int) -> str | None:
+    p = patterns()
+    after = clause[fig_end:fig_end + 2]
+    for q in p["qualifiers_after"]:
+        if after.startswith(q):
+            return q
+    before = clause[max(0, num_start - 4):num_start]
+    for q in sorted(p["qualifiers_before"], key=len, reverse=True):
+        if before.endswith(q):
+            return q
+    return None
+
+
+def _indicator(clause: str, num_start: int) -> str | None:
+    head = clause[:num_start]
+    for q in sorted(patterns()["qualifiers_before"], key=len, reverse=True):
+        if head.endswith(q):
+            head = head[:-len(q)]
+            break
+    head = YEAR_RE.sub("", head)
+    head = INDICATOR_TRIM.sub("", head.strip(" 的为是"))
+    return head or None
+
+
+def _amount(value: str | None, unit: str) -> tuple[float | None, str | None]:
+    money = patterns()["money"]
+    if unit not in money or value is None:
+        return None, None
+    number = parse_number(value)
+    if number is None:
+        return None, None
+    factor, currency = money[unit]
+    return number * factor, currency
+
+
+def parse_number(text: str) -> float | None:
+    """'1,200' → 1200; '三' → 3; '两' → 2; '十五' → 15; placeholders → None."""
+    text = text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    if re.fullmatch(PLACEHOLDER_NUMBER, text):
+        return None
+    try:
+        import cn2an
+        return float(cn2an.cn2an(text, "smart"))
+    except Exception:
+        return None
+
+
+def _plausible(text: str, m: re.Match) -> bool:
+    """Leave out years (2023年), list markers and numbers glued into names."""
+    num, unit = m.group("num"), m.group("unit")
+    if unit == "年":
+        return False
+    if num[0] in CN_DIGITS and unit in ("个", "项", "条", "名", "次", "批", "家", "处") and len(num) == 1 \
+            and num in "一":
+        return False            # 一个, 一项: an article, not a count
+    if m.start() > 0 and (text[m.start() - 1].isdigit() or text[m.start() - 1] in "第."):
+        return False
+    return not (num[0] in CN_DIGITS and unit in ("%", "％"))
+
+
+def _figures(doc: Document, s: Sentence) -> list[Mention]:
+    found = []
+    text = s.text
+    for m in _figure_re().finditer(text):
+        if not _plausible(text, m):
+            continue
+        c_start, c_end = _clause_bounds(text, m.start(), m.end())
+        clause = text[c_start:c_end]
+        num_start, fig_end = m.start() - c_start, m.end() - c_start
+        qualifier = _qualifier(clause, num_start, fig_end)
+        label_end = m.end() + (len(qualifier) if qualifier and clause.startswith(qualifier, fig_end) else 0)
+        value = None if re.fullmatch(PLACEHOLDER_NUMBER, m.group("num")) else m.group("num")
+        unit = m.group("unit").replace("％", "%")
+        amount, currency = _amount(value, unit)
+        goal = _is_goal(text, clause)
+        found.append(mention(doc, s, c_start, label_end, "Target" if goal else "Metric",
+                             indicator=_indicator(clause, num_start), value=value, unit=unit,
+                             qualifier=qualifier, year=_year(clause), amount=amount,
+                             currency=currency, goal=goal))
+    return found
+
+
+def _ranks(doc: Document, s: Sentence) -> list[Mention]:
+    found = []
+    for pattern in _rank_res():
+        for m in pattern.finditer(s.text):
+            c_start, _ = _clause_bounds(s.text, m.start(), m.end())
+            groups = m.groupdict()
+            value = groups.get("value")
+            qualifier = s.text[m.start():m.end()]
+            if value:
+                qualifier = f"前{value}名"
+            found.append(mention(doc, s, c_start, m.end(), "Target",
+                                 indicator=_indicator(s.text[c_start:m.start()], m.start() - c_start)
+                                 or s.text[m.start():m.end()],
+                                 value=value, qualifier=qualifier, year=_year(s.text[c_start:m.end()]),
+                                 goal=True))
+    return found
+
+
+def extract_targets(doc: Document, sentences: list[Sentence]) -> list[Mention]:
+    found = []
+    for s in sentences:
+        if any(ch.isdigit() or ch in CN_DIGITS or ch in "XxAB前争" for ch in s.text):
+            found += _figures(doc, s) + _ranks(doc, s)
+    return _dedupe(found)
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    """Two figures of one clause share its label: keep both, labelled apart by their span end."""
+    seen, out = set(), []
+    for m in mentions:
+        key = (m.start, m.end, m.attrs.get("value"), m.attrs.get("unit"))
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
