@@ -55,7 +55,8 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_goal(sentence: str, clause: str) -> bool:
     p = patterns()
-    return _any(sentence, p["goal_cues"]) and not _any(clause, p["achieved_cues"])
+    return (_any(sentence, p["goal_cues"]) and not _any(clause, p["achieved_cues"])
+            and not _any(sentence, p["achieved_sentence_cues"]))
 
 
 def _year(clause: str) -> int | None:
@@ -119,9 +120,8 @@ def _plausible(text: str, m: re.Match) -> bool:
     num, unit = m.group("num"), m.group("unit")
     if unit == "年":
         return False
-    if num[0] in CN_DIGITS and unit in ("个", "项", "条", "名", "次", "批", "家", "处") and len(num) == 1 \
-            and num in "一":
-        return False            # 一个, 一项: an article, not a count
+    if num[0] in CN_DIGITS and unit not in patterns()["chinese_numeral_units"]:
+        return False            # 四个意识, 三次全会: counting in prose, not a figure
     if m.start() > 0 and (text[m.start() - 1].isdigit() or text[m.start() - 1] in "第."):
         return False
     return not (num[0] in CN_DIGITS and unit in ("%", "％"))
@@ -159,7 +159,7 @@ def _ranks(doc: Document, s: Sentence) -> list[Mention]:
             qualifier = s.text[m.start():m.end()]
             if value:
                 qualifier = f"前{value}名"
-            found.append(mention(doc, s, c_start, m.end(), "Target",
+            found.append(mention(doc, s, m.start(), m.end(), "Target",
                                  indicator=_indicator(s.text[c_start:m.start()], m.start() - c_start)
                                  or s.text[m.start():m.end()],
                                  value=value, qualifier=qualifier, year=_year(s.text[c_start:m.end()]),
