@@ -31,9 +31,11 @@ def patterns() -> dict:
 
 @lru_cache(maxsize=1)
 def _figure_re() -> re.Pattern:
-    units = sorted(patterns()["units"], key=len, reverse=True)
+    p = patterns()
+    alternatives = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
     number = rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGITS}]+|{PLACEHOLDER_NUMBER})"
-    unit = "|".join(map(re.escape, units))
+    unit = (rf"(?:{alternatives(p['magnitudes'])})?(?:{alternatives(p['base_units'])})"
+            rf"|{alternatives(p['bare_magnitudes'])}")
     # 个亿: the 个 of 3.5个亿 is a measure word, not part of the unit
     return re.compile(rf"{number}\s*(?:个(?=[亿万]))?(?P<unit>{unit})")
 
