@@ -61,7 +61,14 @@ def _token_boundary(text: str, pos: int) -> bool:
     return any(s + lo == pos for _, s, _ in tokens_with_offsets(text[lo:pos + 4]))
 
 
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset:
+    return frozenset(lexicon.load("surnames.txt"))
+
+
 def _plausible_name(name: str) -> bool:
+    if len(name) == 3 and name[0] not in _surnames() and name[:2] not in _surnames():
+        return False        # a three-character name is surname + given name
     return (all(is_cjk(c) for c in name) and not (set(name) & NAME_STOP_CHARS)
             and name not in _not_names() and _word_freq(name) <= COMMON_WORD_FREQ)
 
