@@ -6,6 +6,7 @@ only occurs inside a longer name (常德 in 常德经开区) loses to that name 
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from kg import lexicon
@@ -20,9 +21,14 @@ def _matcher() -> lexicon.TermMatcher:
                                 if name not in deictic})
 
 
+# an anonymised place: placeholders plus an administrative unit (X市, ××镇××村)
+ANONYMISED_RE = re.compile(r"(?:[Xx×＊*_＿]+(?:省|市|县|区|镇|乡|村))+")
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
+        found += [mention(doc, s, m.start(), m.end(), "Place") for m in ANONYMISED_RE.finditer(s.text)]
         for start, end, term, canonical in _matcher().find(s.text):
             if glued_into_word(s.text, start, end):
                 continue

@@ -7,12 +7,15 @@ from collections import Counter
 from functools import lru_cache
 
 from kg import lexicon
-from kg.extract.base import PLACEHOLDER_RUN, is_cjk, mention
+from kg.extract.base import PLACEHOLDER_RUN, mention
 from kg.model import Document, Mention, Sentence
+from kg.segment import pos_tag
 
-ADMIN_PREFIXES = ("市", "县", "区", "省", "州", "镇")   # 市开发区: the city's own zone
-NAME_FREQ_LIMIT = 100     # jieba frequency above which a word is ordinary, not a name part
+ADMIN_PREFIXES = ("市", "县", "区", "州", "镇")   # 市开发区: the city's own zone
 MAX_NAME_CHARS = 12
+MAX_NAME_TOKENS = 3
+# jieba POS flags of words that can be part of a zone's name
+NAME_PART_FLAGS = {"n", "ns", "nz", "nt", "nrt", "j", "b", "an", "eng"}
 
 
 @lru_cache(maxsize=1)
@@ -32,44 +35,50 @@ def _generic() -> frozenset:
 
 
 @lru_cache(maxsize=1)
+def _stop() -> frozenset:
+    return frozenset(lexicon.load("program_left_stop.txt", folder="patterns")) | frozenset(
+        lexicon.load("zone_left_stop.txt", folder="patterns")) | frozenset(lexicon.load("place_deictic.txt"))
+
+
+@lru_cache(maxsize=1)
 def _places() -> dict:
     return lexicon.places()
 
 
-def _name_start(s: Sentence, head_start: int, tokens) -> int:
-    """Extend left from a zone head over name parts: place names, placeholders, proper
-    nouns jieba does not know; a lone 市/县 right before the head (市开发区)."""
-    from kg.segment import tokenizer
-    freq = tokenizer().FREQ
-    start = head_start
-    for word, ws, we in reversed(tokens):
-        if we > start:
-            continue
-        if we < start or head_start - ws > MAX_NAME_CHARS:
+def _name_start(s: Sentence, head_start: int) -> int:
+    """Extend left from a zone head over name parts: place names, placeholders, proper and
+    common nouns (青川, 省际合作, 专业); never over verbs or function words (研判开发区)."""
+    start, taken = head_start, 0
+    for word, flag in reversed(pos_tag(s.text[max(0, head_start - MAX_NAME_CHARS):head_start])):
+        placeholder = PLACEHOLDER_RUN.fullmatch(word) is not None
+        if taken == MAX_NAME_TOKENS or word in _stop() or not (
+                placeholder or word in _places() or flag in NAME_PART_FLAGS):
             break
-        if PLACEHOLDER_RUN.fullmatch(word) or word in _places():
-            start = ws
-        elif len(word) >= 2 and all(is_cjk(c) for c in word) and (freq.get(word) or 0) <= NAME_FREQ_LIMIT:
-            start = ws
-        else:
+        if not placeholder and len(word) < 2:
             break
-    if start == head_start and head_start > 0 and s.text[head_start - 1] in ADMIN_PREFIXES:
-        before = s.text[head_start - 2] if head_start > 1 else ""
-        if not is_cjk(before) or before in "全各本我该":
-            return head_start if before in "全各本该" else head_start - 1
+        start, taken = start - len(word), taken + 1
+    if start == head_start:
+        return _admin_prefix(s.text, head_start)
     return start
 
 
-def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
+def _admin_prefix(text: str, head_start: int) -> int:
+    """市开发区, 县开发区: a lone 市/县 standing as its own word right before the head."""
+    if head_start == 0 or text[head_start - 1] not in ADMIN_PREFIXES:
+        return head_start
     from kg.segment import tokens_with_offsets
+    lo = max(0, head_start - 4)
+    for word, ws, we in tokens_with_offsets(text[lo:head_start]):
+        if we + lo == head_start:
+            return head_start - 1 if word == text[head_start - 1] else head_start
+    return head_start
+
+
+def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
-        heads = _heads().find(s.text)
-        if not heads:
-            continue
-        tokens = tokens_with_offsets(s.text)
-        for start, end, term, _ in heads:
-            name_start = _name_start(s, start, tokens)
+        for start, end, term, _ in _heads().find(s.text):
+            name_start = _name_start(s, start)
             if name_start < start:
                 found.append(mention(doc, s, name_start, end, "Zone"))
             elif term in _designations() and term not in _generic():
