@@ -1,0 +1,62 @@
+"""SHACL validation of a built graph against ontology/shapes.ttl (pyshacl)."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import rdflib
+
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+
+def ontology_dir() -> Path:
+    """ontology/ beside the kg package (a source checkout or `pip install -e .`), or
+    $KFQ_ONTOLOGY_DIR."""
+    env = os.environ.get("KFQ_ONTOLOGY_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "ontology"
+
+
+@lru_cache(maxsize=1)
+def load_ontology() -> rdflib.Graph:
+    return rdflib.Graph().parse(ontology_dir() / "kfq.ttl", format="turtle")
+
+
+@lru_cache(maxsize=1)
+def load_shapes() -> rdflib.Graph:
+    return rdflib.Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+
+
+def _as_graph(data) -> rdflib.Graph:
+    if isinstance(data, rdflib.Graph):
+        return data
+    path = Path(data)
+    g = rdflib.Dataset() if path.suffix == ".trig" else rdflib.Graph()
+    g.parse(path, format="trig" if path.suffix == ".trig" else "turtle")
+    if isinstance(g, rdflib.Dataset):
+        union = rdflib.Graph()
+        for s, p, o, _ in g.quads((None, None, None, None)):
+            union.add((s, p, o))
+        return union
+    return g
+
+
+def validate(data) -> tuple[bool, list[str]]:
+    """(conforms, one readable line per violation) for a graph or a .ttl/.trig path.
+
+    The ontology is mixed in with RDFS inference so that sh:class kfq:Entity accepts every
+    subclass (a kfq:Zone is a kfq:Entity).
+    """
+    import pyshacl
+    conforms, report, _ = pyshacl.validate(_as_graph(data), shacl_graph=load_shapes(),
+                                          ont_graph=load_ontology(), inference="rdfs",
+                                          advanced=False, allow_warnings=True)
+    lines = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        lines.append(f"{focus} {path or ''}: {message}")
+    return bool(conforms), sorted(lines)
