@@ -95,13 +95,24 @@ def graph_file(source: str | Path) -> Path:
 
 
 def open_store(source):
-    """A pyoxigraph Store holding the graph (named graphs kept)."""
+    """A pyoxigraph Store: the speeches' named graphs, and their union, deduplicated, as the
+    default graph (SPARQL over Oxigraph's union-as-default would repeat a triple once per
+    speech that states it)."""
     import pyoxigraph as ox
     path = graph_file(source)
     store = ox.Store()
-    fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.TURTLE
-    with open(path, "rb") as f:
-        store.bulk_load(f, format=fmt)
+    if path.suffix == ".trig":
+        with open(path, "rb") as f:
+            store.bulk_load(f, format=ox.RdfFormat.TRIG)
+        union = path.with_name("graph.ttl")
+        if union.exists():
+            with open(union, "rb") as f:
+                store.bulk_load(f, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        else:
+            store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in store])
+    else:
+        with open(path, "rb") as f:
+            store.bulk_load(f, format=ox.RdfFormat.TURTLE)
     return store
 
 
@@ -114,7 +125,7 @@ def render_view(source, path, **selection) -> str:
     return str(path)
 
 
-def query(source, sparql: str, *, union: bool = True) -> tuple[list[str], list[list]]:
+def query(source, sparql: str) -> tuple[list[str], list[list]]:
     """Run a SPARQL SELECT/ASK/CONSTRUCT over a built graph; returns (columns, rows).
 
     The default graph is the union of the per-speech named graphs. Read-only: pyoxigraph
@@ -122,7 +133,7 @@ def query(source, sparql: str, *, union: bool = True) -> tuple[list[str], list[l
     """
     import pyoxigraph as ox
     store = open_store(source)
-    result = store.query(sparql, use_default_graph_as_union=union)
+    result = store.query(sparql)
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         return columns, [[sol[c] for c in columns] for sol in result]
@@ -149,18 +160,19 @@ def stats(source, top: int = 5) -> dict:
     """Speeches, triples, entities and speeches per type, and the most mentioned entities."""
     store = open_store(source)
     docs = store.query("PREFIX kfq: <https://w3id.org/kfq-kg/ontology#> "
-                       "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kfq:Document }",
-                       use_default_graph_as_union=True)
+                       "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kfq:Document }")
     per_type = {}
-    for row in store.query(STATS_QUERY, use_default_graph_as_union=True):
+    for row in store.query(STATS_QUERY):
         name = row["type"].value.rsplit("#", 1)[-1]
         per_type[name] = {"entities": int(row["entities"].value), "speeches": int(row["speeches"].value)}
     tops: dict[str, list] = {}
-    for row in store.query(TOP_QUERY, use_default_graph_as_union=True):
+    for row in store.query(TOP_QUERY):
         name = row["type"].value.rsplit("#", 1)[-1]
         if len(tops.setdefault(name, [])) < top:
             tops[name].append((row["label"].value, int(row["speeches"].value)))
-    return {"speeches": int(next(iter(docs))["n"].value), "quads": len(store),
+    import pyoxigraph as ox
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return {"speeches": int(next(iter(docs))["n"].value), "triples": triples,
             "types": {t: per_type[t] for t in sorted(per_type, key=_type_order)}, "top": tops}
 
 

@@ -124,7 +124,7 @@ def stats(source, top):
         s = api.stats(source, top)
     except FileNotFoundError as e:
         _fail(str(e))
-    click.echo(f"speeches: {s['speeches']}  quads: {s['quads']}")
+    click.echo(f"speeches: {s['speeches']}  triples: {s['triples']}")
     for etype, c in s["types"].items():
         top_labels = "、".join(f"{label}({n})" for label, n in s["top"].get(etype, []))
         click.echo(f"  {etype:13} {c['entities']:6} entities in {c['speeches']:4} speeches  {top_labels}")

@@ -27,8 +27,13 @@ def fold(text: str) -> str:
 
 
 def merge_key(m: Mention) -> tuple[str, str]:
+    """Folded canonical name; an anonymised name (X开发区, ××市) names a different thing in
+    every speech (each speech's own zone), so it is keyed by its speech too."""
     name = m.attrs.get("canonical") or m.label
-    return (m.type, fold(name) or name)
+    key = fold(name) or name
+    if FOLD_PLACEHOLDER.search(name) and m.type != "Target":
+        key = f"{m.doc_id}\x1f{key}"
+    return (m.type, key)
 
 
 def entity_iri(etype: str, key: str) -> str:

@@ -58,21 +58,11 @@ SELECT ?e ?id ?text ?sb ?b ?end WHERE {
 } ORDER BY ?e ?id ?b"""
 
 
-def _store(source):
-    import pyoxigraph as ox
-    path = Path(source)
-    if path.is_dir():
-        path = path / "graph.trig" if (path / "graph.trig").exists() else path / "graph.ttl"
-    store = ox.Store()
-    with open(path, "rb") as f:
-        store.bulk_load(f, format=ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.TURTLE)
-    return store
-
-
 def load_view(source) -> dict:
     """The graph as plain data for the page: nodes, edges, documents, provenance."""
-    store = _store(source)
-    q = lambda text: store.query(text, use_default_graph_as_union=True)
+    from kg.api import open_store
+    store = open_store(source)
+    q = store.query
     nodes: dict[str, dict] = {}
     for r in q(ENTITY_QUERY):
         etype = r["type"].value.rsplit("#", 1)[-1]

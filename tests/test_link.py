@@ -42,3 +42,10 @@ def test_relation_endpoints_get_entities():
     ents = link([ex("a", [m("a", "Person", "建华", role="市长")], [rel])])
     assert ents[("Role", "市长")].type == "Role"
     assert ents[("Person", "建华")].attrs["role"] == "市长"
+
+
+def test_anonymised_zones_of_different_speeches_stay_apart():
+    a = ex("a", [m("a", "Zone", "X开发区")])
+    b = ex("b", [m("b", "Zone", "__开发区")])
+    ents = link([a, b])
+    assert ents[("Zone", "X开发区")].iri != ents[("Zone", "__开发区")].iri

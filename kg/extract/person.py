@@ -14,6 +14,8 @@ from kg.model import Document, Mention, Sentence
 
 NAME_STOP_CHARS = set("的了们这那各每些是在与及或对把被从向我你他她它其之为以于也都就还又并等")
 COMMON_WORD_FREQ = 100       # jieba frequency above which a candidate is an ordinary word
+# before a title (建华市长) a given name may also be a dictionary word: allow commoner ones
+TITLED_WORD_FREQ = 500
 
 
 @lru_cache(maxsize=1)
@@ -66,18 +68,19 @@ def _surnames() -> frozenset:
     return frozenset(lexicon.load("surnames.txt"))
 
 
-def _plausible_name(name: str) -> bool:
+def _plausible_name(name: str, titled: bool = False) -> bool:
     if len(name) == 3 and name[0] not in _surnames() and name[:2] not in _surnames():
         return False        # a three-character name is surname + given name
     return (all(is_cjk(c) for c in name) and not (set(name) & NAME_STOP_CHARS)
-            and name not in _not_names() and _word_freq(name) <= COMMON_WORD_FREQ)
+            and name not in _not_names()
+            and _word_freq(name) <= (TITLED_WORD_FREQ if titled else COMMON_WORD_FREQ))
 
 
-def name_before(text: str, end: int) -> int | None:
+def name_before(text: str, end: int, titled: bool = False) -> int | None:
     """Start of a 2–3 character given or full name ending at ``end``, or None."""
     for length in (2, 3):
         start = end - length
-        if start >= 0 and _starts_after_boundary(text, start) and _plausible_name(text[start:end]):
+        if start >= 0 and _starts_after_boundary(text, start) and _plausible_name(text[start:end], titled):
             return start
     return None
 
@@ -86,7 +89,7 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
         for m in _title_re().finditer(s.text):
-            start = name_before(s.text, m.start())
+            start = name_before(s.text, m.start(), titled=m.group() != "同志")
             if start is None:
                 continue
             title = m.group()

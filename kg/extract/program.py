@@ -21,14 +21,14 @@ NUMERALS = "一二三四五六七八九十两双百千万"
 # right before (十九大精神) means a congress, not a slogan
 SLOGAN_NUMERALS = "二三四五六七八九十两双百千万"
 COUNTED_RE = re.compile(rf"(?<![{NUMERALS}])[{SLOGAN_NUMERALS}](?:个|大|种|项)([\u4e00-\u9fff]{{2}})")
-PAIRED_RE = re.compile(rf"(?<![{NUMERALS}])([{SLOGAN_NUMERALS}])([\u4e00-\u9fff]{{1,2}})\1([\u4e00-\u9fff]{{1,2}})")
+PAIRED_RE = re.compile(rf"(?<![{NUMERALS}])([{SLOGAN_NUMERALS}])([\u4e00-\u9fff]{{1,2}})\1(?=[\u4e00-\u9fff])")
 # quotes holding these are speech or emphasis (“要我干”, “能够做什么”), not a name
 COLLOQUIAL = re.compile(r"[我你他她吗呢吧啊]|什么|怎样|怎么|有些|还能|但")
 MAX_MODIFIER_TOKENS = 4
 MIN_MODIFIER_CHARS = 4
 # jieba POS flags of words that can be part of a program's name: nouns, names, noun-verbs,
 # distinguishing words, numerals, abbreviations, idioms
-NAME_PART_FLAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "an", "b", "m", "mq", "j", "l", "i", "eng"}
+NAME_PART_FLAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "an", "a", "b", "m", "mq", "j", "l", "i", "eng"}
 MAX_LABEL_CHARS = 16
 
 
@@ -162,14 +162,28 @@ def _headed(doc, s) -> list[Mention]:
 
 
 def _numbered(doc, s) -> list[Mention]:
+    """Numbered slogans: 五加强五提高, 三学三争, 两高两服务 (the second half ends where a
+    word ends), and counted ones: 四个意识, 两个维护."""
     found = []
     for m in PAIRED_RE.finditer(s.text):
-        found.append(mention(doc, s, m.start(), m.end(), "Program"))
+        for size in (1, 2):
+            end = m.end() + size
+            if end <= len(s.text) and _word_ends_at(s.text, end):
+                found.append(mention(doc, s, m.start(), end, "Program"))
+                break
     for m in COUNTED_RE.finditer(s.text):
         if m.group(1) not in _counted_stop() and (m.end() == len(s.text) or not is_cjk(s.text[m.end()])
                                                   or s.text[m.end()] in "的和与及"):
             found.append(mention(doc, s, m.start(), m.end(), "Program"))
     return found
+
+
+def _word_ends_at(text: str, pos: int) -> bool:
+    if pos == len(text) or not is_cjk(text[pos]):
+        return True
+    from kg.segment import tokens_with_offsets
+    lo = max(0, pos - 4)
+    return any(e + lo == pos for _, _, e in tokens_with_offsets(text[lo:pos + 4]))
 
 
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
