@@ -50,12 +50,12 @@ def find_boilerplate(text: str) -> list[tuple[int, int]]:
     pattern = _boilerplate_re()
     if pattern is None:
         return []
-    spans = []
+    spans = set()
     for m in pattern.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
-        spans.append((line_start, len(text) if line_end < 0 else line_end))
-    return spans
+        spans.add((line_start, len(text) if line_end < 0 else line_end))
+    return sorted(spans)
 
 
 def placeholder_spans(text: str) -> list[tuple[int, int]]:
