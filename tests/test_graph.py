@@ -1,0 +1,90 @@
+"""RDF output: contract triples, named graphs, hostile text, determinism, SHACL."""
+import pyoxigraph as ox
+import rdflib
+
+from kg.graph import build_quads, document_iri, write_graph
+from kg.link import link
+from kg.model import Document, Extraction, Mention, Relation, Sentence
+from kg.validate import validate
+
+KFQ = rdflib.Namespace("https://w3id.org/kfq-kg/ontology#")
+HOSTILE = 'A"B\\C<script>alert(1)</script>\n换行\U0001F600\x07'
+
+
+def extraction(doc_id="d1", zone="临江高新区"):
+    text = f"{zone}力争营业收入500亿元以上，重点发展新能源汽车产业。建华市长讲话。{HOSTILE}"
+    doc = Document(id=doc_id, source=f"{doc_id}.txt", title="在临江高新区大会上的讲话", text=text)
+    s = Sentence(doc_id, 0, 0, len(text), text)
+    z = len(zone)
+    mentions = [
+        Mention(doc_id, "Zone", zone, zone, 0, z, 0),
+        Mention(doc_id, "Target", "力争营业收入500亿元以上", "力争营业收入500亿元以上", z, z + 13, 0,
+                {"indicator": "营业收入", "value": "500", "unit": "亿元", "qualifier": "以上",
+                 "year": 2025, "amount": 5e10, "currency": "CNY"}),
+        Mention(doc_id, "Industry", "新能源汽车", "新能源汽车产业", z + 18, z + 25, 0, {"written": "新能源汽车产业"}),
+        Mention(doc_id, "Person", "建华", "建华", z + 26, z + 28, 0, {"role": "市长"}),
+        Mention(doc_id, "Role", "市长", "市长", z + 28, z + 30, 0),
+        Mention(doc_id, "Organization", HOSTILE, HOSTILE, len(text) - len(HOSTILE), len(text), 0),
+    ]
+    rels = [Relation(doc_id, ("Zone", zone), "focusesOn", ("Industry", "新能源汽车")),
+            Relation(doc_id, ("Person", "建华"), "holdsRole", ("Role", "市长"))]
+    return Extraction(doc, [s], mentions, rels, speaker_role="市长")
+
+
+def write(tmp_path, extractions):
+    ents = link(extractions)
+    quads = build_quads(extractions, ents, [r for e in extractions for r in e.relations], "run1")
+    write_graph(quads, tmp_path)
+    return ents
+
+
+def test_contract_triples_and_named_graphs(tmp_path):
+    write(tmp_path, [extraction("d1"), extraction("d2", "青川经开区")])
+    g = rdflib.Graph().parse(tmp_path / "graph.ttl")
+    docs = set(g.subjects(rdflib.RDF.type, KFQ.Document))
+    assert len(docs) == 2
+    ids = {str(o) for o in g.objects(None, rdflib.DCTERMS.identifier)}
+    assert ids == {"d1", "d2"}
+    [target] = g.subjects(rdflib.RDF.type, KFQ.Target)
+    assert g.value(target, KFQ.value).toPython() == 500
+    assert str(g.value(target, KFQ.unit)) == "亿元" and g.value(target, KFQ.year).toPython() == 2025
+    [person] = g.subjects(rdflib.RDF.type, KFQ.Person)
+    assert str(g.value(g.value(person, KFQ.holdsRole), rdflib.RDFS.label)) == "市长"
+    ds = rdflib.Dataset()
+    ds.parse(tmp_path / "graph.trig", format="trig")
+    names = {str(c.identifier) for c in ds.contexts()} - {str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)}
+    assert names == {document_iri("d1"), document_iri("d2")}
+
+
+def test_hostile_text_round_trips_in_both_parsers(tmp_path):
+    write(tmp_path, [extraction()])
+    g = rdflib.Graph().parse(tmp_path / "graph.ttl")
+    labels = {str(o) for o in g.objects(None, rdflib.RDFS.label)}
+    assert HOSTILE.replace("\x07", "") in labels
+    store = ox.Store()
+    store.load(path=str(tmp_path / "graph.trig"), format=ox.RdfFormat.TRIG)
+    assert len(store) > 0
+
+
+def test_output_is_byte_identical_for_identical_input(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write(tmp_path / "a", [extraction("d1"), extraction("d2")])
+    write(tmp_path / "b", [extraction("d2"), extraction("d1")])
+    for name in ("graph.ttl", "graph.trig"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_shapes_accept_a_build_and_catch_a_broken_graph(tmp_path):
+    write(tmp_path, [extraction()])
+    ok, violations = validate(tmp_path / "graph.ttl")
+    assert ok, violations
+    g = rdflib.Graph().parse(tmp_path / "graph.ttl")
+    [person] = g.subjects(rdflib.RDF.type, KFQ.Person)
+    [place_like] = g.subjects(rdflib.RDF.type, KFQ.Industry)
+    g.add((person, KFQ.holdsRole, place_like))
+    [target] = g.subjects(rdflib.RDF.type, KFQ.Target)
+    g.add((target, KFQ.year, rdflib.Literal(2026)))
+    ok, violations = validate(g)
+    assert not ok
+    assert any("holdsRole" in v for v in violations) and any("year" in v for v in violations)
