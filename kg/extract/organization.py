@@ -1,5 +1,6 @@
-"""Organisations: government and party bodies from the lexicon, and companies by their head
-(…公司, …集团). Generic plurals (各部门, 企业) are left out."""
+"""Organisations: government and party bodies from the lexicon, and bodies named before a
+head (…公司, …银行, …领导小组, …部门; kg/lexicons/org_suffixes.txt). Generic plurals
+(各部门, 企业) are left out."""
 from __future__ import annotations
 
 import re
@@ -10,8 +11,9 @@ from kg.extract.base import glued_into_word, mention
 from kg.segment import pos_tag
 from kg.model import Document, Mention, Sentence
 
-COMPANY_HEAD_RE = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|公司|集团)")
-MAX_COMPANY_NAME = 10
+MAX_NAME_CHARS = 10
+# POS flags of words that can name a body: nouns, place and proper names, abbreviations
+NAME_PART_FLAGS = ("n", "j", "eng", "a", "b")
 
 
 @lru_cache(maxsize=1)
@@ -27,19 +29,26 @@ def _company_stop() -> frozenset:
         lexicon.load("program_left_stop.txt", folder="patterns"))
 
 
-def _companies(doc: Document, s: Sentence) -> list[Mention]:
-    """…公司/…集团 named by the nouns right before the head (依托中盛公司 → 中盛公司)."""
+@lru_cache(maxsize=1)
+def _heads() -> lexicon.TermMatcher:
+    return lexicon.TermMatcher({t: t for t in lexicon.load("org_suffixes.txt")})
+
+
+def _headed(doc: Document, s: Sentence) -> list[Mention]:
+    """A body named by the nouns right before its head: 依托中盛公司 → 中盛公司,
+    创建文明城市领导小组, 甘肃银行. A bare or generic head (有关部门) is left out."""
     found = []
-    for m in COMPANY_HEAD_RE.finditer(s.text):
-        lo = max(0, m.start() - MAX_COMPANY_NAME)
-        words = pos_tag(s.text[lo:m.start()])
-        start, taken = m.start(), 0
+    for h_start, h_end, head, _ in _heads().find(s.text):
+        words = pos_tag(s.text[max(0, h_start - MAX_NAME_CHARS):h_start])
+        start, taken = h_start, 0
         for word, flag in reversed(words):
-            if taken == 3 or not (flag[0] in "nj" or flag in ("eng", "a", "b")) or word in _company_stop():
+            if taken == 3 or not flag.startswith(NAME_PART_FLAGS) or word in _company_stop() \
+                    or _heads().find(word):
                 break
             start, taken = start - len(word), taken + 1
-        if m.start() - start >= 2:
-            found.append(mention(doc, s, start, m.end(), "Organization"))
+        name = s.text[start:h_end]
+        if h_start - start >= 2 and name not in _company_stop():
+            found.append(mention(doc, s, start, h_end, "Organization"))
     return found
 
 
@@ -49,5 +58,5 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
         for start, end, term, _ in _matcher().find(s.text):
             if not glued_into_word(s.text, start, end):
                 found.append(mention(doc, s, start, end, "Organization"))
-        found += _companies(doc, s)
+        found += _headed(doc, s)
     return found
