@@ -28,7 +28,8 @@ MAX_MODIFIER_TOKENS = 4
 MIN_MODIFIER_CHARS = 4
 # jieba POS flags of words that can be part of a program's name: nouns, names, noun-verbs,
 # distinguishing words, numerals, abbreviations, idioms
-NAME_PART_FLAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "an", "a", "b", "m", "mq", "j", "l", "i", "eng"}
+NAME_PART_FLAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "v", "an", "a", "b", "m", "mq", "j", "l", "i", "eng"}
+LEADING_VERB_FLAGS = {"v", "vd", "ad", "d", "a"}
 MAX_LABEL_CHARS = 16
 
 
@@ -141,19 +142,23 @@ def _action_verbs() -> tuple[str, ...]:
 
 def _headed(doc, s) -> list[Mention]:
     """Names ending in a program head (工业强市战略, 百项技改行动): the head plus the content
-    words right before it (nouns, numerals, noun-verbs) up to a verb, adverb or stop word.
-    A short or plain modifier (经济战略, 培训规划) makes a generic activity, not a name."""
+    words right before it, up to a stop word; a verb may stand inside the name (县域突破战略)
+    but not at its start (完善…机制). A short or plain modifier (经济战略, 培训规划) makes a
+    generic activity, not a name."""
     found = []
     for start, end, head, _ in _heads().find(s.text):
         if start > 0 and s.text[start - 1] in "”\"」』》":
             continue       # the quoted/titled name before it is handled above
-        name_start, taken = start, 0
+        words = []
         for word, flag in reversed(pos_tag(s.text[max(0, start - MAX_LABEL_CHARS):start])):
-            if taken == MAX_MODIFIER_TOKENS or word in _left_stop() or flag not in NAME_PART_FLAGS \
+            if len(words) == MAX_MODIFIER_TOKENS or word in _left_stop() or flag not in NAME_PART_FLAGS \
                     or not all(is_cjk(c) or c.isdigit() for c in word):
                 break
-            name_start, taken = name_start - len(word), taken + 1
-        modifier = s.text[name_start:start]
+            words.append((word, flag))
+        while words and words[-1][1] in LEADING_VERB_FLAGS:
+            words.pop()         # 完善/创新/激活 …机制: a verb phrase, not a name
+        modifier = "".join(w for w, _ in reversed(words))
+        name_start = start - len(modifier)
         numbered = any(c.isdigit() or c in NUMERALS for c in modifier)
         if (len(modifier) >= MIN_MODIFIER_CHARS or (numbered and len(modifier) >= 2)) \
                 and _meaningful(s.text[name_start:end]) and modifier not in _generic():
