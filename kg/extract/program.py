@@ -99,7 +99,7 @@ def _quoted(doc, s) -> list[Mention]:
     for m in QUOTE_RE.finditer(s.text):
         name = m.group(1)
         head = _head_after(s.text, m.end())
-        if not _meaningful(name) or COLLOQUIAL.search(name):
+        if not _meaningful(name) or COLLOQUIAL.search(name) or name in _other_types():
             continue
         if not (head or _carried_out(s.text, m.start()) or _slogan_shaped(name)
                 or _followed_by_program_word(s.text, m.end()) or _in_quote_list(s.text, m)):
@@ -108,6 +108,13 @@ def _quoted(doc, s) -> list[Mention]:
         alias = name + head if head else None
         found.append(mention(doc, s, m.start(), end, "Program", label=name, alias=alias))
     return found
+
+
+@lru_cache(maxsize=1)
+def _other_types() -> frozenset:
+    """Names the lexicons give another type: a quoted “林下经济” is an industry."""
+    return frozenset(lexicon.industry_map()) | frozenset(lexicon.load("roles.txt")) | frozenset(
+        lexicon.load("organizations.txt")) | frozenset(lexicon.places())
 
 
 def _carried_out(text: str, quote_start: int) -> bool:
@@ -131,7 +138,7 @@ def _quote_followers() -> tuple[str, ...]:
 
 def _slogan_shaped(name: str) -> bool:
     parts = [p for p in re.split(r"[、，,]", name) if p]
-    return bool(re.search(rf"[{SLOGAN_NUMERALS}一0-9]", name)) and len(name) >= 3 or \
+    return bool(re.search(rf"[{SLOGAN_NUMERALS}0-9]", name)) and len(name) >= 3 or \
         (len(parts) >= 2 and all(len(p) >= 2 for p in parts) and len(name) <= 30)
 
 
