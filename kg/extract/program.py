@@ -167,7 +167,9 @@ def _headed(doc, s) -> list[Mention]:
         modifier = "".join(w for w, _ in reversed(words))
         name_start = start - len(modifier)
         numbered = any(c.isdigit() or c in NUMERALS for c in modifier)
-        if (len(modifier) >= MIN_MODIFIER_CHARS or (numbered and len(modifier) >= 2)) \
+        # a compound head (体制改革, 实践活动) is itself distinctive: a short modifier will do
+        enough = MIN_MODIFIER_CHARS if len(head) < 4 else 2
+        if (len(modifier) >= enough or (numbered and len(modifier) >= 2)) \
                 and _meaningful(s.text[name_start:end]) and modifier not in _generic():
             found.append(mention(doc, s, name_start, end, "Program"))
     return found
