@@ -29,6 +29,8 @@ def fold(text: str) -> str:
 def merge_key(m: Mention) -> tuple[str, str]:
     """Folded canonical name; an anonymised name (X开发区, ××市) names a different thing in
     every speech (each speech's own zone), so it is keyed by its speech too."""
+    if m.attrs.get("identity"):
+        return (m.type, m.attrs["identity"])
     name = m.attrs.get("canonical") or m.label
     key = fold(name) or name
     if FOLD_PLACEHOLDER.search(name) and m.type != "Target":

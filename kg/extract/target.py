@@ -122,6 +122,12 @@ def _plausible(text: str, m: re.Match) -> bool:
     num, unit = m.group("num"), m.group("unit")
     if unit == "年":
         return False
+    if re.fullmatch(PLACEHOLDER_NUMBER, num) and unit in ("人", "个"):
+        return False            # “__人”: a demonym of a hidden place, not a hidden count
+    after = text[m.end():m.end() + 4]
+    if any(after.startswith(w) or after[2:].startswith(w) and after[:2] in ("以上", "以下")
+           for w in patterns()["attribute_nouns"]):
+        return False            # 50万元以上项目, 12条措施: a figure inside a name or a class
     if num[0] in CN_DIGITS and unit not in patterns()["chinese_numeral_units"]:
         return False            # 四个意识, 三次全会: counting in prose, not a figure
     if m.start() > 0 and (text[m.start() - 1].isdigit() or text[m.start() - 1] in "第."):
@@ -161,7 +167,9 @@ def _ranks(doc: Document, s: Sentence) -> list[Mention]:
             qualifier = s.text[m.start():m.end()]
             if value:
                 qualifier = f"前{value}名"
-            found.append(mention(doc, s, m.start(), m.end(), "Target",
+            # one rank goal however often a speech repeats it (晋升前三甲 / 进入…前三名)
+            identity = f"{doc.id}\x1frank\x1f{value or groups.get('level') or qualifier}"
+            found.append(mention(doc, s, m.start(), m.end(), "Target", identity=identity,
                                  indicator=_indicator(s.text[c_start:m.start()], m.start() - c_start)
                                  or s.text[m.start():m.end()],
                                  value=value, qualifier=qualifier, year=_year(s.text[c_start:m.end()]),
