@@ -36,10 +36,26 @@ def extract_document(doc: Document) -> Extraction:
                       speaker_role=person.speaker_role(doc))
 
 
+# Types whose mentions survive inside a Program's span: a slogan or plan names the
+# industries it is about (“草畜、苹果…”, 新能源汽车产业发展规划).
+INSIDE_PROGRAMS = {"Industry"}
+
+
+def _inside(m: Mention, spans: list[tuple[int, int]]) -> bool:
+    """Is m within one of the sorted spans? (bisect: spans starting at or before m.start)"""
+    from bisect import bisect_right
+    i = bisect_right(spans, (m.start, float("inf")))
+    return any(s <= m.start and m.end <= e for s, e in spans[max(0, i - 8):i])
+
+
 def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep non-overlapping spans (longest first); containers keep what lies inside them."""
     containers = [m for m in mentions if m.type in CONTAINERS]
     others = [m for m in mentions if m.type not in CONTAINERS]
+    program_spans = sorted((m.start, m.end) for m in others if m.type == "Program")
+    nested = [m for m in others if m.type in INSIDE_PROGRAMS and _inside(m, program_spans)]
+    nested_ids = {id(m) for m in nested}
+    others = [m for m in others if id(m) not in nested_ids]
     rank = {t: i for i, t in enumerate(TYPE_PRIORITY)}
     others.sort(key=lambda m: (-(m.end - m.start), rank.get(m.type, 99), m.start))
     taken: list[tuple[int, int]] = []
@@ -49,6 +65,6 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
             continue
         taken.append((m.start, m.end))
         kept.append(m)
-    result = kept + containers
+    result = kept + containers + nested
     result.sort(key=lambda m: (m.start, m.end, m.type))
     return result
