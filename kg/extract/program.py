@@ -147,6 +147,13 @@ def _action_verbs() -> tuple[str, ...]:
     return tuple(lexicon.load("program_action_verbs.txt", folder="patterns"))
 
 
+def _is_stop(word: str) -> bool:
+    """A stop word, or a compound jieba made of one (全面落实, 不断完善, 科学编制)."""
+    if word in _left_stop():
+        return True
+    return len(word) >= 3 and (word[:2] in _left_stop() or word[-2:] in _left_stop())
+
+
 def _headed(doc, s) -> list[Mention]:
     """Names ending in a program head (工业强市战略, 百项技改行动): the head plus the content
     words right before it, up to a stop word; a verb may stand inside the name (县域突破战略)
@@ -158,7 +165,7 @@ def _headed(doc, s) -> list[Mention]:
             continue       # the quoted/titled name before it is handled above
         words = []
         for word, flag in reversed(pos_tag(s.text[max(0, start - MAX_LABEL_CHARS):start])):
-            if len(words) == MAX_MODIFIER_TOKENS or word in _left_stop() or flag not in NAME_PART_FLAGS \
+            if len(words) == MAX_MODIFIER_TOKENS or _is_stop(word) or flag not in NAME_PART_FLAGS \
                     or not all(is_cjk(c) or c.isdigit() for c in word):
                 break
             words.append((word, flag))
