@@ -37,8 +37,8 @@ def extract_document(doc: Document) -> Extraction:
 
 
 # Types whose mentions survive inside a Program's span: a slogan or plan names the
-# industries it is about (“草畜、苹果…”, 新能源汽车产业发展规划).
-INSIDE_PROGRAMS = {"Industry"}
+# industries and zones it is about (“草畜、苹果…”, 临江高新区发展规划).
+INSIDE_PROGRAMS = {"Industry", "Zone"}
 
 
 def _inside(m: Mention, spans: list[tuple[int, int]]) -> bool:

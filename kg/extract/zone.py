@@ -15,7 +15,8 @@ ADMIN_PREFIXES = ("市", "县", "区", "州", "镇")   # 市开发区: the city'
 MAX_NAME_CHARS = 12
 MAX_NAME_TOKENS = 3
 # jieba POS flags of words that can be part of a zone's name
-NAME_PART_FLAGS = {"n", "ns", "nz", "nt", "nrt", "j", "b", "an", "eng"}
+NAME_PART_FLAGS = {"n", "ns", "nz", "nt", "nrt", "j", "b", "an", "eng", "vn"}
+LEADING_EXCLUDED_FLAGS = {"vn", "v"}
 
 
 @lru_cache(maxsize=1)
@@ -47,16 +48,20 @@ def _places() -> dict:
 
 def _name_start(s: Sentence, head_start: int) -> int:
     """Extend left from a zone head over name parts: place names, placeholders, proper and
-    common nouns (青川, 省际合作, 专业); never over verbs or function words (研判开发区)."""
-    start, taken = head_start, 0
+    common nouns (青川, 省际合作, 专业); a noun-verb may stand inside the name (合作) but
+    not lead it (研判开发区, 发展开发区)."""
+    words = []
     for word, flag in reversed(pos_tag(s.text[max(0, head_start - MAX_NAME_CHARS):head_start])):
         placeholder = PLACEHOLDER_RUN.fullmatch(word) is not None
-        if taken == MAX_NAME_TOKENS or word in _stop() or not (
+        if len(words) == MAX_NAME_TOKENS or word in _stop() or not (
                 placeholder or word in _places() or flag in NAME_PART_FLAGS):
             break
         if not placeholder and len(word) < 2:
             break
-        start, taken = start - len(word), taken + 1
+        words.append((word, flag, placeholder))
+    while words and words[-1][1] in LEADING_EXCLUDED_FLAGS and not words[-1][2]:
+        words.pop()
+    start = head_start - sum(len(w) for w, _, _ in words)
     if start == head_start:
         return _admin_prefix(s.text, head_start)
     return start
