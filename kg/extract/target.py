@@ -41,6 +41,11 @@ def _figure_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _achieved_res() -> list[re.Pattern]:
+    return [re.compile(r) for r in patterns()["achieved_sentence_patterns"]]
+
+
+@lru_cache(maxsize=1)
 def _rank_res() -> list[re.Pattern]:
     return [re.compile(p) for p in patterns()["rank_patterns"]]
 
@@ -58,7 +63,8 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def _is_goal(sentence: str, clause: str) -> bool:
     p = patterns()
     return (_any(sentence, p["goal_cues"]) and not _any(clause, p["achieved_cues"])
-            and not _any(sentence, p["achieved_sentence_cues"]))
+            and not _any(sentence, p["achieved_sentence_cues"])
+            and not any(r.search(sentence) for r in _achieved_res()))
 
 
 def _year(clause: str) -> int | None:
