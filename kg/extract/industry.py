@@ -19,10 +19,30 @@ def _matcher() -> lexicon.TermMatcher:
                                 if t not in generic and c not in generic})
 
 
+@lru_cache(maxsize=1)
+def _context_words() -> tuple[str, ...]:
+    return tuple(lexicon.load("industry_context.txt", folder="patterns"))
+
+
+def _named_as_industry(text: str, matches, i: int) -> bool:
+    """A short bare sector word (环保, 物流) counts when a sector word follows it (物流产业),
+    or it stands in a list of sectors (新能源、新材料、环保)."""
+    start, end, term, _ = matches[i]
+    if len(term) > 2 or term.endswith("业"):
+        return True
+    if text.startswith(_context_words(), end):
+        return True
+    before = matches[i - 1] if i > 0 else None
+    after = matches[i + 1] if i + 1 < len(matches) else None
+    return bool((before and start - before[1] == 1 and text[before[1]] in "、和及与")
+                or (after and after[0] - end == 1 and text[end] in "、和及与"))
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
-        for start, end, term, canonical in _matcher().find(s.text):
-            if not glued_into_word(s.text, start, end):
+        matches = _matcher().find(s.text)
+        for i, (start, end, term, canonical) in enumerate(matches):
+            if not glued_into_word(s.text, start, end) and _named_as_industry(s.text, matches, i):
                 found.append(mention(doc, s, start, end, "Industry", label=canonical, written=term))
     return found
