@@ -51,3 +51,8 @@ def _pos_tokenizer():
 def pos_tag(text: str) -> list[tuple[str, str]]:
     """(word, flag) pairs; 6× slower than cut, so only for short spans a rule needs."""
     return [(w.word, w.flag) for w in _pos_tokenizer().lcut(text)]
+
+
+def word_tag(word: str) -> str | None:
+    """jieba's dictionary POS tag of a word (None for words it does not know)."""
+    return _pos_tokenizer().word_tag_tab.get(word)

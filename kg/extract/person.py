@@ -71,9 +71,14 @@ def _surnames() -> frozenset:
 def _plausible_name(name: str, titled: bool = False) -> bool:
     if len(name) == 3 and name[0] not in _surnames() and name[:2] not in _surnames():
         return False        # a three-character name is surname + given name
-    return (all(is_cjk(c) for c in name) and not (set(name) & NAME_STOP_CHARS)
-            and name not in _not_names()
-            and _word_freq(name) <= (TITLED_WORD_FREQ if titled else COMMON_WORD_FREQ))
+    if not all(is_cjk(c) for c in name) or set(name) & NAME_STOP_CHARS or name in _not_names():
+        return False
+    freq = _word_freq(name)
+    if freq <= COMMON_WORD_FREQ:
+        return True
+    # a commoner word before a title is a name only if jieba knows it as one (建华 nz, not 支部 n)
+    from kg.segment import word_tag
+    return titled and freq <= TITLED_WORD_FREQ and (word_tag(name) or "nr")[:2] in ("nr", "nz")
 
 
 def name_before(text: str, end: int, titled: bool = False) -> int | None:
