@@ -136,9 +136,13 @@ def build_quads(extractions, entities, relations, run_id: str) -> list[ox.Quad]:
         triples = [(d, RDF_TYPE, n("kfq", "Document")), (d, n("dcterms", "identifier"), plain(doc.id)),
                    (d, n("dcterms", "title"), zh(doc.title)), (d, n("dcterms", "source"), plain(doc.source)),
                    (d, n("prov", "wasGeneratedBy"), ox.NamedNode(run_iri(run_id)))]
-        if ex.speaker_role and ("Role", ex.speaker_role) in entities:
-            triples.append((d, n("kfq", "speakerRole"), ox.NamedNode(entities[("Role", ex.speaker_role)].iri)))
         described, used_sentences = set(), set()
+        if ex.speaker_role and ("Role", ex.speaker_role) in entities:
+            role = entities[("Role", ex.speaker_role)]
+            e = ox.NamedNode(role.iri)
+            triples += [(d, n("kfq", "speakerRole"), e), (d, n("kfq", "mentions"), e)]
+            described.add(role.iri)
+            triples += entity_triples(role, entities)
         for m in ex.mentions:
             ent = entities[m.key]
             e = ox.NamedNode(ent.iri)

@@ -62,12 +62,15 @@ def link(extractions: list[Extraction]) -> dict[tuple[str, str], Entity]:
                     ent.attrs[attr] = m.attrs[attr]
             ent.documents.add(ex.document.id)
             index[m.key] = ent
-        for r in ex.relations:
-            for etype, label in (r.subject, r.object):
-                if (etype, label) not in index:
-                    mk = (etype, fold(label) or label)
-                    ent = by_key.setdefault(mk, Entity(iri=entity_iri(etype, mk[1]), type=etype, label=label))
-                    index[(etype, label)] = ent
+        # things named only as relation ends or as the speaker's office still get an entity
+        speaker = [("Role", ex.speaker_role)] if ex.speaker_role else []
+        for etype, label in speaker + [end for r in ex.relations for end in (r.subject, r.object)]:
+            if (etype, label) not in index:
+                mk = (etype, fold(label) or label)
+                ent = by_key.setdefault(mk, Entity(iri=entity_iri(etype, mk[1]), type=etype, label=label))
+                index[(etype, label)] = ent
+        if ex.speaker_role:
+            index[("Role", ex.speaker_role)].documents.add(ex.document.id)
     for ent in by_key.values():
         ent.alt_labels.discard(ent.label)
     return index

@@ -111,10 +111,23 @@ def _docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
+# publisher wrappers around a title line: 下面是小编为大家整理的《…》，供大家参考。
+TITLE_WRAPPERS = (re.compile(r"^(?:下面是|以下是|这是).{0,12}?(?:整理|分享|带来|收集|精选)的"),
+                  re.compile(r"[,，。.]?\s*(?:供大家参考|仅供参考|欢迎阅读|希望对).*$"))
+
+
+def clean_title(line: str) -> str:
+    """The speech's title from its first line, without a publisher's wrapper."""
+    title = line.strip()
+    for wrapper in TITLE_WRAPPERS:
+        title = wrapper.sub("", title)
+    return title.strip("《》 ")[:200] or line.strip()[:200]
+
+
 def _title(text: str) -> str:
     for line in text.splitlines():
         if line.strip():
-            return line.strip()[:200]
+            return clean_title(line)
     return ""
 
 

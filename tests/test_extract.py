@@ -89,3 +89,8 @@ def test_zone_industry_relation_in_one_sentence():
 def test_speaker_role_from_title():
     ex = run("同志们：今天开会。", title="市长在全市开发区工作会议上的讲话")
     assert ex.speaker_role == "市长"
+
+
+def test_speaker_role_found_inside_a_longer_title():
+    ex = run("同志们：今天开会。", title="2024年度县长在园区现场办公会上的讲话")
+    assert ex.speaker_role == "县长"

@@ -112,12 +112,12 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     return found
 
 
-SPEAKER_RE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})?(?P<role>[\u4e00-\u9fff]{1,8}?)在.{2,40}(讲话|发言|报告)")
+SPEAKER_RE = re.compile(r"(?P<role>[\u4e00-\u9fff]{1,8}?)在[^，。,]{2,40}(?:讲话|发言|报告)")
 
 
 def speaker_role(doc: Document) -> str | None:
     """The speaker's office when the title states it (市长在…上的讲话)."""
-    m = SPEAKER_RE.match(doc.title or "")
+    m = SPEAKER_RE.search(doc.title or "")
     if not m:
         return None
     head = m.group("role")
