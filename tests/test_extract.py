@@ -94,3 +94,9 @@ def test_speaker_role_from_title():
 def test_speaker_role_found_inside_a_longer_title():
     ex = run("同志们：今天开会。", title="2024年度县长在园区现场办公会上的讲话")
     assert ex.speaker_role == "县长"
+
+
+def test_listed_small_towns_are_places():
+    ex = run("今年完成了东坪、西河、南岔等小城镇的规划。")
+    assert {"东坪", "西河", "南岔"} <= found(ex, "Place")
+    assert "了东坪" not in found(ex, "Place")
