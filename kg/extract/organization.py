@@ -12,6 +12,7 @@ from kg.segment import pos_tag
 from kg.model import Document, Mention, Sentence
 
 MAX_NAME_CHARS = 10
+HIDDEN_BEFORE = re.compile(r"[Xx×＊*_＿]+$")
 # POS flags of words that can name a body: nouns, place and proper names, abbreviations
 NAME_PART_FLAGS = ("n", "j", "eng", "a", "b")
 
@@ -57,6 +58,9 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     for s in sentences:
         for start, end, term, _ in _matcher().find(s.text):
             if not glued_into_word(s.text, start, end):
+                # an anonymised body keeps its placeholder (x省委): it is that place's body
+                hidden = HIDDEN_BEFORE.search(s.text[max(0, start - 8):start])
+                start -= len(hidden.group()) if hidden else 0
                 found.append(mention(doc, s, start, end, "Organization"))
         found += _headed(doc, s)
     return found
