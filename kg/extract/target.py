@@ -17,6 +17,7 @@ from kg.model import Document, Mention, Sentence
 PATTERN_FILE = Path(__file__).resolve().parent.parent / "patterns" / "targets.yaml"
 CN_DIGITS = "零〇一二三四五六七八九十百千两"
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+DEADLINE_RE = re.compile(r"(?:到|至|力争|争取|确保)(20\d\d)年")
 YEAR_RE = re.compile(r"(?:到|至|在|于|力争|争取|确保)?(20\d\d|20[xX×]{2})年")
 PLACEHOLDER_NUMBER = r"[Xx×＊*_]+"
 INDICATOR_TRIM = re.compile(r"^(?:[要将使把在和与及并]|力争|确保|争取|全年|年内|今年|明年|计划|预计|努力|实现|完成)+")
@@ -60,16 +61,33 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, nxt.start() if nxt else len(text)
 
 
-def _is_goal(sentence: str, clause: str) -> bool:
+def _tense(sentence: str) -> str | None:
+    """"goal", "achieved" or None (the sentence says neither)."""
     p = patterns()
-    return (_any(sentence, p["goal_cues"]) and not _any(clause, p["achieved_cues"])
-            and not _any(sentence, p["achieved_sentence_cues"])
-            and not any(r.search(sentence) for r in _achieved_res()))
+    if _any(sentence, p["achieved_sentence_cues"]) or any(r.search(sentence) for r in _achieved_res()):
+        return "achieved"
+    return "goal" if _any(sentence, p["goal_cues"]) else None
+
+
+def _is_goal(sentence_tense: str | None, clause: str) -> bool:
+    """The clause's own cues first (去年…决定投入, 今年又将筹资), then the sentence's."""
+    p = patterns()
+    if _any(clause, p["achieved_cues"]):
+        return False
+    if _any(clause, p["clause_goal_cues"]):
+        return True
+    return sentence_tense == "goal"
 
 
 def _year(clause: str) -> int | None:
     m = YEAR_RE.search(clause)
     return int(m.group(1)) if m and m.group(1).isdigit() else None
+
+
+def _year_before(sentence: str, pos: int) -> int | None:
+    """A deadline stated earlier in the sentence: 到2025年，确保…"""
+    m = DEADLINE_RE.search(sentence, 0, pos)
+    return int(m.group(1)) if m else None
 
 
 def _qualifier(clause: str, num_start: int, fig_end: int) -> str | None:
@@ -86,13 +104,16 @@ def _qualifier(clause: str, num_start: int, fig_end: int) -> str | None:
 
 
 def _indicator(clause: str, num_start: int) -> str | None:
+    """What is measured: the words before the number, after the last goal or time word
+    (全区力争完成外贸进出口额50亿美元 → 外贸进出口额)."""
     head = clause[:num_start]
     for q in sorted(patterns()["qualifiers_before"], key=len, reverse=True):
         if head.endswith(q):
             head = head[:-len(q)]
             break
     head = YEAR_RE.sub("", head)
-    head = INDICATOR_TRIM.sub("", head.strip(" 的为是"))
+    cut = max((head.rfind(w) + len(w) for w in patterns()["indicator_cut_words"] if w in head), default=0)
+    head = INDICATOR_TRIM.sub("", head[cut:].strip(" 的为是"))
     return head or None
 
 
@@ -141,7 +162,7 @@ def _plausible(text: str, m: re.Match) -> bool:
     return not (num[0] in CN_DIGITS and unit in ("%", "％"))
 
 
-def _figures(doc: Document, s: Sentence) -> list[Mention]:
+def _figures(doc: Document, s: Sentence, tense: str | None) -> list[Mention]:
     found = []
     text = s.text
     for m in _figure_re().finditer(text):
@@ -155,10 +176,11 @@ def _figures(doc: Document, s: Sentence) -> list[Mention]:
         value = None if re.fullmatch(PLACEHOLDER_NUMBER, m.group("num")) else m.group("num")
         unit = m.group("unit").replace("％", "%")
         amount, currency = _amount(value, unit)
-        goal = _is_goal(text, clause)
+        goal = _is_goal(tense, clause)
         found.append(mention(doc, s, c_start, label_end, "Target" if goal else "Metric",
                              indicator=_indicator(clause, num_start), value=value, unit=unit,
-                             qualifier=qualifier, year=_year(clause), amount=amount,
+                             qualifier=qualifier, year=_year(clause) or _year_before(text, m.start()),
+                             amount=amount,
                              currency=currency, goal=goal))
     return found
 
@@ -187,7 +209,7 @@ def extract_targets(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
         if any(ch.isdigit() or ch in CN_DIGITS or ch in "XxAB前争" for ch in s.text):
-            found += _figures(doc, s) + _ranks(doc, s)
+            found += _figures(doc, s, _tense(s.text)) + _ranks(doc, s)
     return _dedupe(found)
 
 
