@@ -100,3 +100,12 @@ def test_listed_small_towns_are_places():
     ex = run("今年完成了东坪、西河、南岔等小城镇的规划。")
     assert {"东坪", "西河", "南岔"} <= found(ex, "Place")
     assert "了东坪" not in found(ex, "Place")
+
+
+def test_role_linked_to_the_body_it_belongs_to():
+    ex = run("开发区党工委书记要靠前指挥，市委书记亲自部署。")
+    roles = {m.label: m.attrs.get("organization") for m in ex.mentions if m.type == "Role"}
+    assert roles["开发区党工委书记"] == "开发区党工委"
+    assert roles["市委书记"] == "市委"
+    rels = {(r.subject[1], r.predicate, r.object[1]) for r in ex.relations}
+    assert ("开发区党工委书记", "roleIn", "开发区党工委") in rels

@@ -52,7 +52,7 @@ def test_contract_triples_and_named_graphs(tmp_path):
     assert str(g.value(g.value(person, KFQ.holdsRole), rdflib.RDFS.label)) == "市长"
     ds = rdflib.Dataset()
     ds.parse(tmp_path / "graph.trig", format="trig")
-    names = {str(c.identifier) for c in ds.contexts()} - {str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)}
+    names = {str(c.identifier) for c in ds.graphs()} - {str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)}
     assert names == {document_iri("d1"), document_iri("d2")}
 
 

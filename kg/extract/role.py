@@ -29,6 +29,21 @@ def attached_org(text: str, start: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _bodies() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.load("organizations.txt"), key=len, reverse=True))
+
+
+def _body(prefix: str, title: str) -> str | None:
+    """The organisation an office belongs to: the body its title starts with, under the
+    zone or place written before it (开发区 + 党工委书记 → 开发区党工委), or the body
+    written before it (市委 + 常委). A bare zone is no organisation."""
+    head = next((b for b in _bodies() if title.startswith(b) and len(b) < len(title)), None)
+    if head:
+        return prefix + head
+    return prefix if prefix in _bodies() else None
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
@@ -37,8 +52,8 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
                 continue
             org = attached_org(s.text, start)
             if org and not term.startswith(org):
-                found.append(mention(doc, s, start - len(org), end, "Role",
-                                     label=org + term, organization=org))
+                found.append(mention(doc, s, start - len(org), end, "Role", label=org + term,
+                                     organization=_body(org, term)))
             else:
-                found.append(mention(doc, s, start, end, "Role"))
+                found.append(mention(doc, s, start, end, "Role", organization=_body("", term)))
     return found
