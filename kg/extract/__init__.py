@@ -5,6 +5,8 @@ extractor, resolve overlapping spans, and derive the relations between what was 
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
+
 from kg.clean import split_sentences
 from kg.extract import industry, organization, person, place, program, relations, role, zone
 from kg.extract.target import extract_targets
@@ -43,7 +45,6 @@ INSIDE_PROGRAMS = {"Industry", "Zone"}
 
 def _inside(m: Mention, spans: list[tuple[int, int]]) -> bool:
     """Is m within one of the sorted spans? (bisect: spans starting at or before m.start)"""
-    from bisect import bisect_right
     i = bisect_right(spans, (m.start, float("inf")))
     return any(s <= m.start and m.end <= e for s, e in spans[max(0, i - 8):i])
 
@@ -58,12 +59,13 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     others = [m for m in others if id(m) not in nested_ids]
     rank = {t: i for i, t in enumerate(TYPE_PRIORITY)}
     others.sort(key=lambda m: (-(m.end - m.start), rank.get(m.type, 99), m.start))
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []       # sorted, non-overlapping
     kept = []
     for m in others:
-        if any(m.start < e and s < m.end for s, e in taken):
+        i = bisect_left(taken, (m.start, m.end))
+        if (i > 0 and taken[i - 1][1] > m.start) or (i < len(taken) and taken[i][0] < m.end):
             continue
-        taken.append((m.start, m.end))
+        insort(taken, (m.start, m.end))
         kept.append(m)
     result = kept + containers + nested
     result.sort(key=lambda m: (m.start, m.end, m.type))
