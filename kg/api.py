@@ -65,8 +65,8 @@ def build(inputs: list[str] | None = None, out_dir: str = DEFAULT_OUTPUT, *, job
     if html:
         report.outputs.append(render_view(out, out / "graph.html"))
     if validate_shapes:
-        from kg.validate import validate
-        _, report.violations = validate(out / "graph.ttl")
+        from kg.validate import validate_quads
+        _, report.violations = validate_quads(quads)
     report.documents = report.extracted = len(documents)
     report.entities_per_type = count_entities(entities)
     report.seconds = time.perf_counter() - t0
