@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -38,13 +39,43 @@ def run_id(documents) -> str:
     return h.hexdigest()[:16]
 
 
+class BuildLocked(RuntimeError):
+    """Another build is writing the same output folder."""
+
+
+@contextmanager
+def _build_lock(out: Path):
+    """One build per output folder at a time: a second one refuses at once (it would
+    otherwise interleave its files with the first one's)."""
+    import fcntl
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".kg-build.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"{out}: another kg build is writing this folder; "
+                              "wait for it to finish or build into another folder (-o)") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def build(inputs: list[str] | None = None, out_dir: str = DEFAULT_OUTPUT, *, jobs: int = 1,
           validate_shapes: bool = True, html: bool = True) -> BuildReport:
     """Read ``inputs`` (files/folders), extract, link and write the graph into ``out_dir``.
 
-    Writes graph.ttl, graph.trig, build.ttl and graph.html; returns what happened. Bad
-    inputs become ``report.problems`` and never stop the build.
+    Writes graph.ttl, graph.trig, build.ttl and graph.html, each atomically (a killed
+    build leaves the previous files whole); returns what happened. Bad inputs become
+    ``report.problems`` and never stop the build. Raises BuildLocked when another build
+    is writing ``out_dir``.
     """
+    out = Path(out_dir)
+    with _build_lock(out):
+        return _build(inputs, out, jobs, validate_shapes, html)
+
+
+def _build(inputs, out: Path, jobs: int, validate_shapes: bool, html: bool) -> BuildReport:
     from kg import graph, link, read
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
@@ -55,8 +86,6 @@ def build(inputs: list[str] | None = None, out_dir: str = DEFAULT_OUTPUT, *, job
     relations = [r for ex in extractions for r in ex.relations]
     rid = run_id(documents)
     quads = graph.build_quads(extractions, entities, relations, rid)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     report.outputs = graph.write_graph(quads, out)
     graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
                            [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())

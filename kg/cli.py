@@ -38,7 +38,10 @@ def build(inputs, out_dir, jobs, no_validate):
       kg build ../speeches -o output
     Exit status 1 if an input could not be read (everything else is still built).
     """
-    report = api.build(list(inputs) or None, out_dir, jobs=jobs, validate_shapes=not no_validate)
+    try:
+        report = api.build(list(inputs) or None, out_dir, jobs=jobs, validate_shapes=not no_validate)
+    except api.BuildLocked as e:
+        _fail(str(e))
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
     skipped = [p for p in report.problems if p.fatal]

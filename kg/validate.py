@@ -70,6 +70,8 @@ def _to_rdflib(term):
         return rdflib.BNode(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == str(rdflib.XSD.string):
+        return rdflib.Literal(term.value)      # as Turtle reads a plain string
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 

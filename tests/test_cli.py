@@ -101,3 +101,16 @@ def test_missing_graph_is_a_clear_error(tmp_path):
 def test_version():
     r = CliRunner().invoke(main, ["--version"])
     assert r.exit_code == 0 and "kg" in r.output
+
+
+def test_second_build_into_the_same_folder_refuses(tmp_path):
+    import fcntl
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "in.txt").write_text("园区要发展物流产业。", encoding="utf-8")
+    with open(out / ".kg-build.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        r = CliRunner().invoke(main, ["build", str(tmp_path / "in.txt"), "-o", str(out)])
+    assert r.exit_code == 2
+    assert "another kg build" in r.output
+    assert not (out / "graph.ttl").exists()

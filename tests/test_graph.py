@@ -88,3 +88,12 @@ def test_shapes_accept_a_build_and_catch_a_broken_graph(tmp_path):
     ok, violations = validate(g)
     assert not ok
     assert any("holdsRole" in v for v in violations) and any("year" in v for v in violations)
+
+
+def test_validating_quads_agrees_with_validating_the_file(tmp_path):
+    from kg.validate import validate_quads
+    extractions = [extraction()]
+    ents = link(extractions)
+    quads = build_quads(extractions, ents, [r for e in extractions for r in e.relations], "run1")
+    write_graph(quads, tmp_path)
+    assert validate_quads(quads) == validate(tmp_path / "graph.ttl") == (True, [])
