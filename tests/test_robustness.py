@@ -1,0 +1,103 @@
+"""A hostile corpus, generated here: every bad file gets a one-line reason, the rest builds,
+outputs stay parseable and valid, and a killed build leaves the previous outputs whole."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.validate import validate
+
+GOOD = "在临江高新区推进会上的讲话\n同志们：\n临江高新区要发展新能源汽车产业，力争营业收入500亿元以上。\n"
+HOSTILE_NAMES = ('深入推进“<script>恶意</script>”改革，贯彻《关于"双\\引"号的意见》，'
+                 '开展“换\n行”工程，落实“表情😀工程”，推进“控\x07制”计划。')
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    src = root / "in"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")
+    (src / "blank.txt").write_text("  \n\t\n", encoding="utf-8")
+    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (src / "truncated.txt").write_bytes(GOOD.encode("utf-8") + "园".encode("utf-8")[:2])
+    (src / "gbk.txt").write_bytes(GOOD.encode("gbk"))
+    (src / "utf16.txt").write_bytes(GOOD.encode("utf-16"))
+    (src / "page.html").write_text("<html><script>alert('x')</script><body><div><p>" + GOOD
+                                   + "<p><b>未闭合</div></span>", encoding="utf-8")
+    (src / "fake.docx").write_bytes(b"this is not a zip file")
+    (src / "名字 有空格 #1 “引号”.txt").write_text(GOOD, encoding="utf-8")
+    (src / "hostile.txt").write_text("讲话\n" + HOSTILE_NAMES + "\n", encoding="utf-8")
+    (src / "longline.txt").write_text("园区发展新能源汽车产业" * 30000, encoding="utf-8")
+    out = root / "out"
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "-j", "1"])
+    return src, out, result
+
+
+def test_no_traceback_and_one_line_per_bad_file(hostile):
+    src, out, result = hostile
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    bad = {"empty.txt": "empty", "blank.txt": "empty", "image.txt": "binary", "fake.docx": "zip"}
+    for name, reason in bad.items():
+        assert any(name in w and reason in w for w in warnings), (name, warnings)
+    assert len(warnings) == len(bad)
+    assert result.exit_code == 1
+
+
+def test_every_good_file_is_built(hostile):
+    src, out, _ = hostile
+    g = rdflib.Graph().parse(out / "graph.ttl")
+    ids = {str(o) for o in g.objects(None, rdflib.DCTERMS.identifier)}
+    assert ids == {"truncated", "gbk", "utf16", "page", "名字 有空格 #1 “引号”", "hostile", "longline"}
+
+
+def test_hostile_names_survive_in_every_output(hostile):
+    _, out, _ = hostile
+    g = rdflib.Graph().parse(out / "graph.ttl")
+    labels = {str(o) for o in g.objects(None, rdflib.RDFS.label)}
+    assert "<script>恶意</script>" in labels
+    assert '关于"双\\引"号的意见' in labels
+    assert "表情😀工程" in labels
+    store = ox.Store()
+    store.load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
+    assert len(store) > 0
+    ds = rdflib.Dataset()
+    ds.parse(out / "graph.trig", format="trig")
+    assert validate(out / "graph.ttl") == (True, [])
+    html = (out / "graph.html").read_text(encoding="utf-8")
+    assert "<script>恶意</script>" not in html
+
+
+def _build_cmd(src, out):
+    return [sys.executable, "-m", "kg.cli", "build", str(src), "-o", str(out), "-j", "1", "--no-validate"]
+
+
+def test_sigkill_leaves_previous_outputs_whole(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(12):
+        (src / f"s{i}.txt").write_text(GOOD * 40 + f"第{i}篇。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    subprocess.run(_build_cmd(src, out), check=True, capture_output=True)
+    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig")}
+    (src / "new.txt").write_text(GOOD.replace("临江", "青川"), encoding="utf-8")
+    for delay in (0.3, 0.8, 1.5, 2.5):
+        proc = subprocess.Popen(_build_cmd(src, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for name in ("graph.ttl", "graph.trig"):
+            data = (out / name).read_bytes()
+            assert data == before[name] or len(data) > 0
+            fmt = ox.RdfFormat.TRIG if name.endswith("trig") else ox.RdfFormat.TURTLE
+            assert sum(1 for _ in ox.parse(data, format=fmt)) > 0
+        before = {name: (out / name).read_bytes() for name in before}
+    assert not [p for p in os.listdir(out) if p.endswith(".tmp") and not p.startswith(".")]
