@@ -48,9 +48,15 @@ def _pos_tokenizer():
     return jieba.posseg.POSTokenizer(tokenizer())
 
 
+@lru_cache(maxsize=4096)
+def _pos_tag(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((w.word, w.flag) for w in _pos_tokenizer().lcut(text))
+
+
 def pos_tag(text: str) -> list[tuple[str, str]]:
-    """(word, flag) pairs; 6× slower than cut, so only for short spans a rule needs."""
-    return [(w.word, w.flag) for w in _pos_tokenizer().lcut(text)]
+    """(word, flag) pairs; 6× slower than cut, so only for the short spans a rule needs
+    (cached: boilerplate and repeated phrases are tagged once)."""
+    return list(_pos_tag(text))
 
 
 def word_tag(word: str) -> str | None:
