@@ -154,21 +154,60 @@ def render_view(source, path, **selection) -> str:
     return str(path)
 
 
-def query(source, sparql: str) -> tuple[list[str], list[list]]:
-    """Run a SPARQL SELECT/ASK/CONSTRUCT over a built graph; returns (columns, rows).
+class UpdateRefused(ValueError):
+    """A SPARQL Update given where only queries are allowed."""
 
-    The default graph is the union of the per-speech named graphs. Read-only: pyoxigraph
-    parses only queries here, so SPARQL Update is refused with a syntax error.
+
+def is_update(sparql: str) -> bool:
+    """Does this text parse as SPARQL Update? (tried on an empty store: it changes nothing)"""
+    import pyoxigraph as ox
+    try:
+        ox.Store().update(sparql)
+    except SyntaxError:
+        return False
+    return True
+
+
+def query(source, sparql: str) -> tuple[list[str], list[list]]:
+    """Run a SPARQL SELECT/ASK/CONSTRUCT/DESCRIBE over a built graph; (columns, rows).
+
+    The default graph is the union of the per-speech named graphs. Read-only: a SPARQL
+    Update raises UpdateRefused (see :func:`update`).
     """
     import pyoxigraph as ox
     store = open_store(source)
-    result = store.query(sparql)
+    try:
+        result = store.query(sparql)
+    except SyntaxError:
+        if is_update(sparql):
+            raise UpdateRefused("this is a SPARQL Update, which changes the graph; "
+                                "run it with `kg query --update` if that is what you want") from None
+        raise
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         return columns, [[sol[c] for c in columns] for sol in result]
     if isinstance(result, bool):
         return ["ask"], [[ox.Literal(str(result).lower())]]
     return ["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result]
+
+
+def update(source, sparql: str) -> tuple[int, int]:
+    """Apply a SPARQL Update to the speeches' named graphs and rewrite graph.trig and
+    graph.ttl (atomically). Returns the number of quads before and after. The next
+    ``kg build`` into the same folder starts again from the speeches."""
+    import pyoxigraph as ox
+    from kg.graph import write_graph
+    path = graph_file(source)
+    if path.suffix != ".trig":
+        raise FileNotFoundError(f"{path.parent}: updates need graph.trig")
+    store = ox.Store()
+    with open(path, "rb") as f:
+        store.bulk_load(f, format=ox.RdfFormat.TRIG)
+    before = len(store)
+    store.update(sparql)
+    quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
+    write_graph(quads, path.parent)
+    return before, len(quads)
 
 
 STATS_QUERY = """

@@ -84,13 +84,16 @@ def _print_table(columns, rows):
               help="Output folder or graph file (.trig/.ttl).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True)
-def query(sparql, query_file, source, fmt):
+@click.option("--update", "allow_update", is_flag=True,
+              help="Allow a SPARQL Update: it changes graph.trig and graph.ttl in place.")
+def query(sparql, query_file, source, fmt, allow_update):
     """Run a SPARQL query over the built graph (named graphs unioned).
 
     \b
     Example:
       kg query 'PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
                 SELECT ?z WHERE { ?z a kfq:Zone }' --format csv
+    SPARQL Update is refused unless --update is given.
     """
     if query_file:
         with open(query_file, encoding="utf-8") as f:
@@ -98,8 +101,12 @@ def query(sparql, query_file, source, fmt):
     if not sparql:
         _fail("give a SPARQL query or -f FILE.rq")
     try:
+        if allow_update and api.is_update(sparql):
+            before, after = api.update(source, sparql)
+            click.echo(f"updated: {before} → {after} quads")
+            return
         columns, rows = api.query(source, sparql)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, api.UpdateRefused) as e:
         _fail(str(e))
     except SyntaxError as e:
         _fail(f"SPARQL syntax error: {e}")

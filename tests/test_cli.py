@@ -63,10 +63,21 @@ def test_query_csv_and_json(built):
     assert {b["label"]["value"] for b in data["results"]["bindings"]} >= {"临江高新区"}
 
 
-def test_query_refuses_update(built):
+def test_query_refuses_update_unless_asked(built, tmp_path):
+    import shutil
     _, out = built
     r = CliRunner().invoke(main, ["query", "DELETE WHERE { ?s ?p ?o }", "-g", str(out)])
-    assert r.exit_code != 0
+    assert r.exit_code == 2 and "--update" in r.output
+    assert (out / "graph.trig").stat().st_size > 0
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    delete_zones = ("PREFIX kfq: <https://w3id.org/kfq-kg/ontology#> "
+                    "DELETE { GRAPH ?g { ?z ?p ?o } } WHERE { GRAPH ?g { ?z a kfq:Zone ; ?p ?o } }")
+    r = CliRunner().invoke(main, ["query", delete_zones, "-g", str(copy), "--update"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["query", "PREFIX kfq: <https://w3id.org/kfq-kg/ontology#> "
+                                  "SELECT ?z WHERE { ?z a kfq:Zone }", "-g", str(copy), "--format", "csv"])
+    assert r.output.strip() == "z"
 
 
 def test_stats_counts_types(built):
