@@ -17,19 +17,51 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from kg import __version__
-from kg.model import BuildReport, ENTITY_TYPES, Extraction
+from kg.model import BuildReport, ENTITY_TYPES, Extraction, Problem
 
 DEFAULT_INPUT = "examples"
 DEFAULT_OUTPUT = "output"
 PARALLEL_MIN_DOCS = 8        # below this a process pool costs more than it saves
 
 
-def extract_all(documents, jobs: int = 1) -> list[Extraction]:
+def extract_all(documents, jobs: int = 1, progress=None) -> list[Extraction]:
+    """Extract every document, in ``jobs`` processes for a large enough batch; calls
+    ``progress()`` after each document."""
     from kg.extract import extract_document
     if jobs > 1 and len(documents) >= PARALLEL_MIN_DOCS:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(extract_document, documents, chunksize=4))
-    return [extract_document(d) for d in documents]
+            results = []
+            for ex in pool.map(extract_document, documents, chunksize=4):
+                results.append(ex)
+                progress and progress()
+            return results
+    results = []
+    for d in documents:
+        results.append(extract_document(d))
+        progress and progress()
+    return results
+
+
+def extract_with_cache(documents, out: Path, *, jobs: int = 1, full: bool = False,
+                       progress=None) -> tuple[list[Extraction], int]:
+    """Extractions for ``documents``, reusing the output folder's cache for unchanged
+    speeches (unless ``full``); returns them in input order and how many were reused."""
+    from kg import cache
+    cached = {} if full else {d.id: cache.load(out, d) for d in documents}
+    todo = [d for d in documents if cached.get(d.id) is None]
+    done = [len(documents) - len(todo)]
+
+    def step():
+        done[0] += 1
+        progress(done[0], len(documents))
+
+    if progress:
+        progress(done[0], len(documents))
+    fresh = {ex.document.id: ex for ex in extract_all(todo, jobs, progress and step)}
+    for ex in fresh.values():
+        cache.store(out, ex)
+    cache.prune(out, [d.id for d in documents])
+    return [fresh.get(d.id) or cached[d.id] for d in documents], len(documents) - len(todo)
 
 
 def run_id(documents) -> str:
@@ -62,26 +94,29 @@ def _build_lock(out: Path):
 
 
 def build(inputs: list[str] | None = None, out_dir: str = DEFAULT_OUTPUT, *, jobs: int = 1,
-          validate_shapes: bool = True, html: bool = True) -> BuildReport:
+          validate_shapes: bool = True, html: bool = True, full: bool = False,
+          progress=None) -> BuildReport:
     """Read ``inputs`` (files/folders), extract, link and write the graph into ``out_dir``.
 
     Writes graph.ttl, graph.trig, build.ttl and graph.html, each atomically (a killed
     build leaves the previous files whole); returns what happened. Bad inputs become
     ``report.problems`` and never stop the build. Raises BuildLocked when another build
-    is writing ``out_dir``.
+    is writing ``out_dir``. Unchanged speeches are taken from the folder's cache unless
+    ``full``; ``progress(done, total)`` is called as speeches are done.
     """
     out = Path(out_dir)
     with _build_lock(out):
-        return _build(inputs, out, jobs, validate_shapes, html)
+        return _build(inputs, out, jobs, validate_shapes, html, full, progress)
 
 
-def _build(inputs, out: Path, jobs: int, validate_shapes: bool, html: bool) -> BuildReport:
+def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> BuildReport:
     from kg import graph, link, read
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     report = BuildReport()
     documents, report.problems = read.read_inputs(list(inputs or [DEFAULT_INPUT]))
-    extractions = extract_all(documents, jobs)
+    documents = _unique_ids(documents, report.problems)
+    extractions, report.reused = extract_with_cache(documents, out, jobs=jobs, full=full, progress=progress)
     entities = link.link(extractions)
     relations = [r for ex in extractions for r in ex.relations]
     rid = run_id(documents)
@@ -96,10 +131,23 @@ def _build(inputs, out: Path, jobs: int, validate_shapes: bool, html: bool) -> B
     if validate_shapes:
         from kg.validate import validate_quads
         _, report.violations = validate_quads(quads)
-    report.documents = report.extracted = len(documents)
+    report.documents = len(documents)
+    report.extracted = len(documents) - report.reused
     report.entities_per_type = count_entities(entities)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _unique_ids(documents, problems):
+    """Two files with one stem (a/x.txt, b/x.txt) would be one speech: keep the first."""
+    seen, unique = set(), []
+    for d in documents:
+        if d.id in seen:
+            problems.append(Problem(d.source, f"skipped: another file already gives speech id {d.id!r}"))
+            continue
+        seen.add(d.id)
+        unique.append(d)
+    return unique
 
 
 def count_entities(entities) -> dict[str, int]:

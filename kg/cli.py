@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import unicodedata
+from contextlib import contextmanager
 
 import click
 
@@ -30,7 +31,8 @@ def main():
 @click.option("-j", "--jobs", type=int, default=os.cpu_count() or 1, show_default=True,
               help="Worker processes for extraction.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check.")
-def build(inputs, out_dir, jobs, no_validate):
+@click.option("--full", is_flag=True, help="Ignore the cache: extract every speech again.")
+def build(inputs, out_dir, jobs, no_validate, full):
     """Build the graph from INPUTS (files or folders; default: examples/).
 
     \b
@@ -39,13 +41,16 @@ def build(inputs, out_dir, jobs, no_validate):
     Exit status 1 if an input could not be read (everything else is still built).
     """
     try:
-        report = api.build(list(inputs) or None, out_dir, jobs=jobs, validate_shapes=not no_validate)
+        with _progress_bar() as progress:
+            report = api.build(list(inputs) or None, out_dir, jobs=jobs, validate_shapes=not no_validate,
+                               full=full, progress=progress)
     except api.BuildLocked as e:
         _fail(str(e))
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
     skipped = [p for p in report.problems if p.fatal]
-    click.echo(f"speeches read: {report.documents}; files skipped: {len(skipped)}; "
+    click.echo(f"speeches read: {report.documents} (extracted {report.extracted}, "
+               f"reused {report.reused} from the cache); files skipped: {len(skipped)}; "
                f"time: {report.seconds:.1f} s")
     for etype, n in report.entities_per_type.items():
         click.echo(f"  {etype:13} {n}")
@@ -55,6 +60,26 @@ def build(inputs, out_dir, jobs, no_validate):
         click.echo("SHACL: conforms")
     click.echo("wrote: " + ", ".join(report.outputs))
     sys.exit(1 if skipped or report.violations else 0)
+
+
+@contextmanager
+def _progress_bar():
+    """A progress bar on a terminal; nothing when output goes to a file or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bars = []
+
+    def advance(done, total):
+        if not bars:
+            bars.append(click.progressbar(length=total, label="extracting", file=sys.stderr))
+        bars[0].update(done - bars[0].pos)
+
+    try:
+        yield advance
+    finally:
+        if bars:
+            bars[0].render_finish()
 
 
 def _text(term) -> str:

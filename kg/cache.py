@@ -1,0 +1,104 @@
+"""Per-speech extraction cache in the output folder, so a rebuild costs what changed.
+
+Each speech's Extraction is stored as JSON under ``DIR/.kg-cache/``, keyed by the speech's
+content hash and by the pipeline version (kfq-kg version, every lexicon and pattern file,
+the extractor code and the ontology). A changed speech, lexicon or extractor is extracted
+again; an entry that cannot be read (corrupt, truncated, another version) is dropped and
+rebuilt; entries of speeches no longer in the corpus are pruned.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from kg import __version__
+from kg.model import Document, Extraction, Mention, Relation, Sentence
+
+CACHE_DIR = ".kg-cache"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """Changes whenever anything that shapes an extraction changes."""
+    from kg import lexicon
+    h = hashlib.sha256(__version__.encode() + lexicon.lexicon_version().encode())
+    code = sorted((PACKAGE_DIR / "extract").glob("*.py")) + [PACKAGE_DIR / n for n in
+                                                             ("clean.py", "segment.py", "model.py")]
+    ontology = sorted((PACKAGE_DIR.parent / "ontology").glob("*.ttl"))
+    for path in code + ontology:
+        if path.exists():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def content_hash(doc: Document) -> str:
+    data = "\0".join([doc.id, doc.source, doc.title, doc.text, json.dumps(doc.boilerplate)])
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _entry_path(out_dir: Path, doc_id: str) -> Path:
+    return out_dir / CACHE_DIR / (hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json")
+
+
+def _to_json(ex: Extraction) -> dict:
+    return {"sentences": [dataclasses.astuple(s) for s in ex.sentences],
+            "mentions": [dataclasses.asdict(m) for m in ex.mentions],
+            "relations": [dataclasses.asdict(r) for r in ex.relations],
+            "speaker_role": ex.speaker_role}
+
+
+def _from_json(doc: Document, data: dict) -> Extraction:
+    return Extraction(
+        document=doc,
+        sentences=[Sentence(*s) for s in data["sentences"]],
+        mentions=[Mention(**m) for m in data["mentions"]],
+        relations=[Relation(r["doc_id"], tuple(r["subject"]), r["predicate"], tuple(r["object"]), r["sentence"])
+                   for r in data["relations"]],
+        speaker_role=data["speaker_role"])
+
+
+def load(out_dir: Path, doc: Document) -> Extraction | None:
+    """The cached extraction of this exact speech text, or None (missing, stale, corrupt)."""
+    path = _entry_path(out_dir, doc.id)
+    try:
+        with open(path, encoding="utf-8") as f:
+            entry = json.load(f)
+        if entry["version"] != pipeline_version() or entry["hash"] != content_hash(doc):
+            return None
+        return _from_json(doc, entry["extraction"])
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)        # corrupt: rebuilt by the caller
+        return None
+
+
+def store(out_dir: Path, ex: Extraction) -> None:
+    path = _entry_path(out_dir, ex.document.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entry = {"version": pipeline_version(), "hash": content_hash(ex.document), "id": ex.document.id,
+             "extraction": _to_json(ex)}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(entry, f, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def prune(out_dir: Path, keep_ids) -> int:
+    """Remove entries of speeches that are gone; returns how many."""
+    folder = out_dir / CACHE_DIR
+    if not folder.exists():
+        return 0
+    keep = {_entry_path(out_dir, i).name for i in keep_ids}
+    removed = 0
+    for path in folder.iterdir():
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,82 @@
+"""Incremental rebuilds: cache reuse, removal, invalidation, corruption, determinism."""
+import shutil
+
+from kg import api, cache
+
+SPEECHES = {
+    "a.txt": "在临江高新区推进会上的讲话\n临江高新区要发展新能源汽车产业，力争营业收入500亿元以上。\n",
+    "b.txt": "在青川经开区工作会上的讲话\n青川经开区要推进“放管服”改革，做强生物医药产业。\n",
+    "c.txt": "在综合保税区调度会上的讲话\n综合保税区要发展跨境电商，确保进出口额达到30亿美元。\n",
+}
+
+
+def corpus(root, names=SPEECHES):
+    root.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (root / name).write_text(SPEECHES[name], encoding="utf-8")
+    return root
+
+
+def outputs(out):
+    return {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig")}
+
+
+def test_rebuild_reuses_unchanged_speeches(tmp_path):
+    src = corpus(tmp_path / "in")
+    first = api.build([str(src)], str(tmp_path / "out"), html=False)
+    assert (first.extracted, first.reused) == (3, 0)
+    (src / "a.txt").write_text(SPEECHES["a.txt"].replace("500", "600"), encoding="utf-8")
+    second = api.build([str(src)], str(tmp_path / "out"), html=False)
+    assert (second.extracted, second.reused) == (1, 2)
+    again = api.build([str(src)], str(tmp_path / "out"), html=False, full=True)
+    assert (again.extracted, again.reused) == (3, 0)
+
+
+def test_incremental_output_equals_a_fresh_full_build(tmp_path):
+    src = corpus(tmp_path / "in", ["a.txt", "b.txt"])
+    api.build([str(src)], str(tmp_path / "inc"), html=False)
+    corpus(src, ["c.txt"])
+    api.build([str(src)], str(tmp_path / "inc"), html=False)
+    api.build([str(src)], str(tmp_path / "full"), html=False, full=True)
+    assert outputs(tmp_path / "inc") == outputs(tmp_path / "full")
+
+
+def test_file_order_does_not_change_the_output(tmp_path):
+    one = corpus(tmp_path / "one")
+    api.build([str(one / n) for n in ("a.txt", "b.txt", "c.txt")], str(tmp_path / "o1"), html=False)
+    api.build([str(one / n) for n in ("c.txt", "a.txt", "b.txt")], str(tmp_path / "o2"), html=False)
+    assert outputs(tmp_path / "o1") == outputs(tmp_path / "o2")
+
+
+def test_removed_speech_disappears_everywhere(tmp_path):
+    src = corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    api.build([str(src)], str(out), html=False)
+    (src / "c.txt").unlink()
+    api.build([str(src)], str(out), html=False)
+    text = (out / "graph.trig").read_text(encoding="utf-8")
+    assert "综合保税区" not in text and "跨境电商" not in text
+    assert len(list((out / cache.CACHE_DIR).iterdir())) == 2
+
+
+def test_pipeline_change_re_extracts_everything(tmp_path, monkeypatch):
+    src = corpus(tmp_path / "in")
+    api.build([str(src)], str(tmp_path / "out"), html=False)
+    monkeypatch.setattr(cache, "pipeline_version", lambda: "a-new-lexicon")
+    report = api.build([str(src)], str(tmp_path / "out"), html=False)
+    assert (report.extracted, report.reused) == (3, 0)
+
+
+def test_corrupt_cache_is_detected_and_rebuilt(tmp_path):
+    src = corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    api.build([str(src)], str(out), html=False)
+    good = outputs(out)
+    entries = sorted((out / cache.CACHE_DIR).iterdir())
+    entries[0].write_text('{"version": "', encoding="utf-8")
+    entries[1].write_bytes(b"\x00\xff garbage")
+    report = api.build([str(src)], str(out), html=False)
+    assert (report.extracted, report.reused) == (2, 1)
+    assert outputs(out) == good
+    shutil.rmtree(out / cache.CACHE_DIR)
+    assert api.build([str(src)], str(out), html=False).extracted == 3
