@@ -120,7 +120,9 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
     entities = link.link(extractions)
     relations = [r for ex in extractions for r in ex.relations]
     rid = run_id(documents)
-    quads = graph.build_quads(extractions, entities, relations, rid)
+    from kg.duplicates import find_duplicates
+    report.duplicates = find_duplicates(documents)
+    quads = graph.build_quads(extractions, entities, relations, rid, report.duplicates)
     report.outputs = graph.write_graph(quads, out)
     graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
                            [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
@@ -262,6 +264,7 @@ STATS_QUERY = """
 PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
 SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?doc) AS ?speeches) WHERE {
   ?doc a kfq:Document ; kfq:mentions ?e . ?e a ?type .
+  FILTER NOT EXISTS { ?doc kfq:duplicateOf ?original }    # a copy is not a second speech
 } GROUP BY ?type"""
 
 TOP_QUERY = """
@@ -269,7 +272,16 @@ PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?type ?label (COUNT(DISTINCT ?doc) AS ?speeches) WHERE {
   ?doc a kfq:Document ; kfq:mentions ?e . ?e a ?type ; rdfs:label ?label .
+  FILTER NOT EXISTS { ?doc kfq:duplicateOf ?original }
 } GROUP BY ?type ?e ?label ORDER BY ?type DESC(?speeches) ?label"""
+
+DUPLICATES_QUERY = """
+PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?copy ?original ?similarity WHERE {
+  ?x a kfq:Duplication ; kfq:duplicate/dcterms:identifier ?copy ;
+     kfq:original/dcterms:identifier ?original ; kfq:similarity ?similarity .
+} ORDER BY ?copy"""
 
 
 def stats(source, top: int = 5) -> dict:
@@ -288,7 +300,9 @@ def stats(source, top: int = 5) -> dict:
             tops[name].append((row["label"].value, int(row["speeches"].value)))
     import pyoxigraph as ox
     triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return {"speeches": int(next(iter(docs))["n"].value), "triples": triples,
+    duplicates = [(r["copy"].value, r["original"].value, float(r["similarity"].value))
+                  for r in store.query(DUPLICATES_QUERY)]
+    return {"speeches": int(next(iter(docs))["n"].value), "triples": triples, "duplicates": duplicates,
             "types": {t: per_type[t] for t in sorted(per_type, key=_type_order)}, "top": tops}
 
 

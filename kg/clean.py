@@ -14,6 +14,7 @@ from kg.model import Document, Sentence
 
 SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*|\n+")
 MAX_SENTENCE = 500
+MAX_BOILERPLATE_LINE = 200     # a longer "line" is speech text that merely contains a cue
 PLACEHOLDER_RE = re.compile(r"(?:20[xX×]{2}|[X×＊*_＿]+|(?<![A-Za-z])[x]+(?![A-Za-z]))")
 
 
@@ -54,7 +55,11 @@ def find_boilerplate(text: str) -> list[tuple[int, int]]:
     for m in pattern.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
-        spans.add((line_start, len(text) if line_end < 0 else line_end))
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - line_start <= MAX_BOILERPLATE_LINE:
+            spans.add((line_start, line_end))
+        else:           # a whole speech on one line: only the matched words, not the speech
+            spans.add(m.span())
     return sorted(spans)
 
 

@@ -54,6 +54,8 @@ def build(inputs, out_dir, jobs, no_validate, full):
                f"time: {report.seconds:.1f} s")
     for etype, n in report.entities_per_type.items():
         click.echo(f"  {etype:13} {n}")
+    for dup in report.duplicates:
+        click.echo(f"  duplicate: {dup.document} repeats {dup.original} (similarity {dup.similarity})")
     if report.violations:
         click.echo(f"SHACL: {len(report.violations)} violation(s), e.g. {report.violations[0]}", err=True)
     elif not no_validate:
@@ -163,6 +165,10 @@ def stats(source, top):
     for etype, c in s["types"].items():
         top_labels = "、".join(f"{label}({n})" for label, n in s["top"].get(etype, []))
         click.echo(f"  {etype:13} {c['entities']:6} entities in {c['speeches']:4} speeches  {top_labels}")
+    if s["duplicates"]:
+        click.echo(f"duplicates ({len(s['duplicates'])}, not counted in the speech counts above):")
+        for copy, original, similarity in s["duplicates"]:
+            click.echo(f"  {copy} repeats {original} (similarity {similarity:.2f})")
 
 
 @main.command()

@@ -128,8 +128,23 @@ def _number(value) -> ox.Literal | None:
         return None
 
 
-def build_quads(extractions, entities, relations, run_id: str) -> list[ox.Quad]:
-    quads = set()
+def duplicate_quads(duplicates) -> list[ox.Quad]:
+    """doc kfq:duplicateOf original, and a kfq:Duplication node carrying the similarity,
+    in the duplicate speech's named graph."""
+    quads = []
+    for dup in duplicates:
+        d, o = ox.NamedNode(document_iri(dup.document)), ox.NamedNode(document_iri(dup.original))
+        node = ox.NamedNode(f"{document_iri(dup.document)}/duplicate-of/{quote(dup.original, safe='')}")
+        quads += [ox.Quad(d, n("kfq", "duplicateOf"), o, d),
+                  ox.Quad(node, RDF_TYPE, n("kfq", "Duplication"), d),
+                  ox.Quad(node, n("kfq", "duplicate"), d, d),
+                  ox.Quad(node, n("kfq", "original"), o, d),
+                  ox.Quad(node, n("kfq", "similarity"), decimal(dup.similarity), d)]
+    return quads
+
+
+def build_quads(extractions, entities, relations, run_id: str, duplicates=()) -> list[ox.Quad]:
+    quads = set(duplicate_quads(duplicates))
     for ex in extractions:
         doc = ex.document
         d = ox.NamedNode(document_iri(doc.id))

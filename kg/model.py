@@ -107,3 +107,4 @@ class BuildReport:
     seconds: float = 0.0
     violations: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
+    duplicates: list = field(default_factory=list)      # kg.duplicates.Duplicate

@@ -32,10 +32,12 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 """
+# speeches mentioning an entity, copies of another speech not counted (but at least one)
 ENTITY_QUERY = PREFIXES + """
-SELECT ?e ?type ?label (COUNT(DISTINCT ?doc) AS ?docs) WHERE {
+SELECT ?e ?type ?label (COUNT(DISTINCT ?original) AS ?docs) WHERE {
   ?doc a kfq:Document ; kfq:mentions ?e . ?e a ?type ; rdfs:label ?label .
   FILTER(STRSTARTS(STR(?type), STR(kfq:)))
+  OPTIONAL { FILTER NOT EXISTS { ?doc kfq:duplicateOf ?any } BIND(?doc AS ?original) }
 } GROUP BY ?e ?type ?label"""
 ALIAS_QUERY = PREFIXES + "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
 FIELD_QUERY = PREFIXES + """
@@ -48,8 +50,9 @@ SELECT DISTINCT ?s ?p ?o WHERE {
   VALUES ?p { kfq:focusesOn kfq:hasProgram kfq:targetOf kfq:holdsRole kfq:roleIn kfq:locatedIn }
   ?s ?p ?o }"""
 DOC_QUERY = PREFIXES + """
-SELECT ?doc ?id ?title WHERE { ?doc a kfq:Document ; dcterms:identifier ?id .
-  OPTIONAL { ?doc dcterms:title ?title } }"""
+SELECT ?doc ?id ?title ?original WHERE { ?doc a kfq:Document ; dcterms:identifier ?id .
+  OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?doc kfq:duplicateOf/dcterms:identifier ?original } }"""
 MENTION_QUERY = PREFIXES + """
 SELECT ?e ?id ?text ?sb ?b ?end WHERE {
   ?m kfq:mentionOf ?e ; kfq:inDocument/dcterms:identifier ?id ; kfq:inSentence ?s ;
@@ -67,7 +70,7 @@ def load_view(source) -> dict:
     for r in q(ENTITY_QUERY):
         etype = r["type"].value.rsplit("#", 1)[-1]
         nodes[r["e"].value] = {"id": r["e"].value, "type": etype, "label": r["label"].value,
-                               "docs": int(r["docs"].value), "aliases": [], "fields": {},
+                               "docs": max(1, int(r["docs"].value)), "aliases": [], "fields": {},
                                "roles": [], "mentions": []}
     for r in q(ALIAS_QUERY):
         if r["e"].value in nodes:
@@ -89,7 +92,8 @@ def load_view(source) -> dict:
                                          "end": int(r["end"].value) - offset})
     edges = [{"from": r["s"].value, "to": r["o"].value, "relation": r["p"].value.rsplit("#", 1)[-1]}
              for r in q(EDGE_QUERY) if r["s"].value in nodes and r["o"].value in nodes]
-    documents = sorted(({"id": r["id"].value, "title": r["title"].value if r["title"] else ""}
+    documents = sorted(({"id": r["id"].value, "title": r["title"].value if r["title"] else "",
+                         "duplicateOf": r["original"].value if r["original"] else None}
                         for r in q(DOC_QUERY)), key=lambda d: d["id"])
     for n in nodes.values():
         n["aliases"].sort()

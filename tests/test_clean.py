@@ -48,3 +48,10 @@ def test_long_line_without_punctuation_is_cut_into_bounded_sentences():
     sentences = split_sentences(d)
     assert max(s.end - s.start for s in sentences) <= 500
     assert sentences[-1].end == len(d.text)
+
+
+def test_a_speech_on_one_line_is_not_boilerplate_because_it_mentions_a_source():
+    text = "园区要发展物流产业，" * 40 + "来源：市政府网站"
+    spans = find_boilerplate(text)
+    assert spans and all(b - a < 20 for a, b in spans)
+    assert split_sentences(doc(text))

@@ -1,0 +1,86 @@
+"""Exact and near-duplicate speeches (template sites republish the same speech with small
+changes). MinHash over character shingles with LSH (datasketch) finds candidate pairs in
+about linear time; each pair's similarity is the MinHash estimate of their Jaccard index.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from kg.model import Document
+
+SHINGLE = 5                 # characters per shingle
+PERMUTATIONS = 128
+THRESHOLD = 0.7             # estimated Jaccard similarity from which a speech is a copy
+CONTAINMENT = 0.8           # …or the share of the shorter speech found in the longer one
+                            # (a republished copy with paragraphs cut)
+CANDIDATE_THRESHOLD = 0.4   # LSH band threshold for candidate pairs
+NOT_CONTENT = re.compile(r"[\s\W_]+")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    document: str           # the later speech (by id)
+    original: str           # the speech it repeats
+    similarity: float       # 1.0 for an exact copy
+
+
+def _content(doc: Document) -> str:
+    """The speech without its boilerplate lines, spaces and punctuation."""
+    from kg.clean import find_boilerplate
+    text = doc.text
+    for start, end in sorted(doc.boilerplate or find_boilerplate(text), reverse=True):
+        text = text[:start] + text[end:]
+    return NOT_CONTENT.sub("", text)
+
+
+def _minhash(text: str):
+    import numpy as np
+    from datasketch import MinHash
+    m = MinHash(num_perm=PERMUTATIONS, seed=1)
+    shingles = {text[i:i + SHINGLE] for i in range(max(1, len(text) - SHINGLE + 1))}
+    m.update_batch([s.encode("utf-8", "surrogatepass") for s in shingles])
+    return m, len(shingles)
+
+
+def _containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """|A∩B| / min(|A|,|B|) from the Jaccard index and the set sizes."""
+    if jaccard <= 0:
+        return 0.0
+    overlap = jaccard * (size_a + size_b) / (1 + jaccard)
+    return min(1.0, overlap / min(size_a, size_b))
+
+
+def find_duplicates(documents: list[Document], threshold: float = THRESHOLD) -> list[Duplicate]:
+    """Pairs of speeches whose text is (nearly) the same, each later speech linked to the
+    earliest one it repeats; sorted, so the result does not depend on input order."""
+    from datasketch import MinHashLSH
+    docs = sorted(documents, key=lambda d: d.id)
+    contents = {d.id: _content(d) for d in docs}
+    exact: dict[str, str] = {}
+    found: dict[str, Duplicate] = {}
+    for d in docs:
+        digest = hashlib.sha256(contents[d.id].encode("utf-8", "surrogatepass")).hexdigest()
+        if digest in exact and contents[d.id]:
+            found[d.id] = Duplicate(d.id, exact[digest], 1.0)
+        else:
+            exact.setdefault(digest, d.id)
+    lsh = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=PERMUTATIONS)
+    hashes = {}
+    for d in docs:
+        if d.id in found or len(contents[d.id]) < SHINGLE * 4:
+            continue
+        hashes[d.id] = mine, size = _minhash(contents[d.id])
+        best, best_id = 0.0, None
+        for candidate in sorted(lsh.query(mine)):       # ties go to the earliest id
+            theirs, their_size = hashes[candidate]
+            jaccard = mine.jaccard(theirs)
+            if jaccard >= threshold or _containment(jaccard, size, their_size) >= CONTAINMENT:
+                if jaccard > best:
+                    best, best_id = jaccard, candidate
+        if best_id is not None:
+            found[d.id] = Duplicate(d.id, best_id, round(best, 3))
+        else:
+            lsh.insert(d.id, mine)
+    return sorted(found.values(), key=lambda dup: dup.document)

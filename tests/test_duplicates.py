@@ -1,0 +1,40 @@
+"""Exact and near-duplicate speeches: found, linked, and not counted twice."""
+from kg import api
+from kg.duplicates import find_duplicates
+from kg.model import Document
+
+BASE = ("同志们：今年是园区加快转型的关键一年。临江高新区要坚持创新驱动，做强新能源汽车和生物医药两大产业，"
+        "力争营业收入突破五百亿元。要深化放管服改革，优化营商环境，推进一区多园建设。要抓好招商引资，"
+        "引进一批投资十亿元以上的龙头项目。要加强干部队伍建设，营造干事创业的良好氛围。") * 3
+OTHER = ("同志们：综合保税区建设进入攻坚阶段。要加快海关监管设施建设，发展保税物流和跨境电商，"
+         "确保年内封关运作。要完善招商政策，吸引加工贸易企业入区，带动外贸进出口稳定增长。") * 3
+
+
+def doc(doc_id, text):
+    return Document(id=doc_id, source=f"{doc_id}.txt", title="讲话", text=text)
+
+
+def test_exact_near_and_unrelated():
+    cut = BASE[: len(BASE) * 2 // 3] + "更新时间：2024-01-01 来源：范文网"
+    docs = [doc("c_copy", BASE), doc("a_orig", BASE), doc("b_cut", cut), doc("d_other", OTHER)]
+    dups = {d.document: (d.original, d.similarity) for d in find_duplicates(docs)}
+    assert dups["c_copy"] == ("a_orig", 1.0)
+    assert dups["b_cut"][0] == "a_orig"
+    assert "d_other" not in dups and "a_orig" not in dups
+
+
+def test_result_does_not_depend_on_order():
+    docs = [doc("x", BASE), doc("y", BASE + "。补充一句。"), doc("z", OTHER)]
+    assert find_duplicates(docs) == find_duplicates(list(reversed(docs)))
+
+
+def test_duplicates_in_graph_and_stats(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("在高新区大会上的讲话\n" + BASE, encoding="utf-8")
+    (src / "b.txt").write_text("在高新区大会上的讲话\n" + BASE, encoding="utf-8")
+    report = api.build([str(src)], str(tmp_path / "out"), html=False)
+    assert [(d.document, d.original) for d in report.duplicates] == [("b", "a")]
+    s = api.stats(tmp_path / "out")
+    assert s["duplicates"] == [("b", "a", 1.0)]
+    assert s["types"]["Zone"]["speeches"] == 1          # the copy is not a second speech
