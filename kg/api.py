@@ -329,3 +329,34 @@ def results_json(columns, rows) -> dict:
     return {"head": {"vars": columns},
             "results": {"bindings": [{c: term(v) for c, v in zip(columns, row) if v is not None}
                                      for row in rows]}}
+
+
+DIFF_QUERIES = {
+    "speeches": """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?a WHERE { ?d a kfq:Document ; dcterms:identifier ?a }""",
+    "entities": """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?a ?b WHERE { ?d kfq:mentions ?e . ?e a ?t ; rdfs:label ?b .
+  FILTER(?t NOT IN (kfq:Target, kfq:Metric)) BIND(STRAFTER(STR(?t), "#") AS ?a) }""",
+    "targets": """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?a ?b WHERE { ?d kfq:mentions ?e . ?e a kfq:Target ; rdfs:label ?a .
+  OPTIONAL { ?e kfq:valueText ?v } OPTIONAL { ?e kfq:unit ?u }
+  BIND(CONCAT(COALESCE(?v, ""), COALESCE(?u, "")) AS ?b) }""",
+    "roles": """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?a ?b WHERE { ?p a kfq:Person ; rdfs:label ?a ; kfq:holdsRole/rdfs:label ?b }""",
+}
+
+
+def diff(old, new) -> dict[str, dict[str, list]]:
+    """What a rebuild added and removed: speeches, entities (type, label), targets
+    (label, value+unit) and people's roles (person, role)."""
+    stores = open_store(old), open_store(new)
+    result = {}
+    for kind, sparql in DIFF_QUERIES.items():
+        before, after = ({tuple(t.value if t is not None else "" for t in row) for row in s.query(sparql)}
+                         for s in stores)
+        result[kind] = {"added": sorted(after - before), "removed": sorted(before - after)}
+    return result

@@ -218,6 +218,25 @@ def viz(source, path, max_nodes, min_docs, types, document, entity, depth):
     click.echo(f"wrote {target}")
 
 
+@main.command(name="diff")
+@click.argument("old", type=click.Path(exists=True))
+@click.argument("new", type=click.Path(exists=True))
+def diff_command(old, new):
+    """What changed between two builds: speeches, entities, targets, people's roles.
+
+    \b
+    Example:
+      cp -r output output-last-week && kg build speeches/ && kg diff output-last-week output
+    """
+    changes = api.diff(old, new)
+    names = {"speeches": "speeches", "entities": "entities", "targets": "targets", "roles": "people's roles"}
+    for kind, change in changes.items():
+        click.echo(f"{names[kind]}: +{len(change['added'])} -{len(change['removed'])}")
+        for sign in ("added", "removed"):
+            for item in change[sign]:
+                click.echo(f"  {'+' if sign == 'added' else '-'} " + " · ".join(x for x in item if x))
+
+
 @main.command(name="eval")
 @click.argument("source", type=click.Path(exists=True))
 @click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False),

@@ -125,3 +125,18 @@ def test_second_build_into_the_same_folder_refuses(tmp_path):
     assert r.exit_code == 2
     assert "another kg build" in r.output
     assert not (out / "graph.ttl").exists()
+
+
+def test_diff_reports_what_a_rebuild_added_and_removed(built, tmp_path):
+    corpus_dir, out = built[1].parent / "corpus", built[1]
+    new_corpus = tmp_path / "corpus"
+    new_corpus.mkdir()
+    (new_corpus / "speech.txt").write_text(SPEECH.replace("生物医药产业", "氢能产业").replace("建华", "振宇"),
+                                           encoding="utf-8")
+    new_out = tmp_path / "out"
+    CliRunner().invoke(main, ["build", str(new_corpus), "-o", str(new_out), "-j", "1"])
+    r = CliRunner().invoke(main, ["diff", str(out), str(new_out)])
+    assert r.exit_code == 0, r.output
+    assert "+ Industry · 氢能" in r.output and "- Industry · 生物医药" in r.output
+    assert "- collection#1" in r.output
+    assert "+ 振宇 · 市长" in r.output and "- 建华 · 市长" in r.output
