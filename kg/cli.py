@@ -58,8 +58,12 @@ def build(inputs, out_dir, jobs, no_validate, full):
         click.echo(f"  duplicate: {dup.document} repeats {dup.original} (similarity {dup.similarity})")
     if report.violations:
         click.echo(f"SHACL: {len(report.violations)} violation(s), e.g. {report.violations[0]}", err=True)
+    elif not no_validate and report.validated == 0:
+        click.echo("SHACL: no new or changed speech to check (`kg validate` checks the whole graph)")
     elif not no_validate:
-        click.echo("SHACL: conforms")
+        checked = ("every speech" if report.validated == report.documents
+                   else f"{report.validated} of the new or changed speeches")
+        click.echo(f"SHACL: conforms ({checked} checked; `kg validate` checks the whole graph)")
     click.echo("wrote: " + ", ".join(report.outputs))
     sys.exit(1 if skipped or report.violations else 0)
 

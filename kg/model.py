@@ -84,6 +84,7 @@ class Extraction:
     mentions: list[Mention]
     relations: list[Relation] = field(default_factory=list)
     speaker_role: Optional[str] = None   # "市长" when the title says 市长在…讲话
+    from_cache: bool = False             # taken from the output folder's cache
 
 
 @dataclass
@@ -108,3 +109,4 @@ class BuildReport:
     violations: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     duplicates: list = field(default_factory=list)      # kg.duplicates.Duplicate
+    validated: int = 0                                  # speeches' graphs SHACL-checked

@@ -1,0 +1,111 @@
+"""Build benchmark on synthetic corpora made from the project's own examples.
+
+    python bench/bench_build.py                 # N = 100 and 1,000
+    python bench/bench_build.py --sizes 100 1000 10000 --jobs 2
+
+For each N it generates N speeches (the examples with names, numbers and paragraph order
+varied), then reports, each measured in a fresh process:
+  - full build: speeches/s, MB/s, peak RSS;
+  - the same text through raw ``jieba.lcut`` on one core, and the build's throughput as a
+    ratio of it (goal: >= 0.5 with --jobs 1);
+  - adding one speech and rebuilding, as a fraction of the full build (goal: <= 5 % at 1,000).
+Figures are ratios measured in the same run, so they carry across machines.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ZONES = ["青川", "临江", "东湖", "西岭", "南港", "北川", "云溪", "白沙", "金湾", "石桥"]
+NAMES = ["建华", "国栋", "明远", "振华", "立军", "海涛", "文斌", "志刚", "晓东", "春生"]
+
+
+def source_texts() -> list[str]:
+    from kg.read import read_inputs
+    docs, _ = read_inputs([str(ROOT / "examples")])
+    return [d.text for d in docs]
+
+
+def vary(text: str, rng: random.Random) -> str:
+    """A new speech from an example: other zone and person names, other figures, and the
+    paragraphs (after the first) in another order."""
+    text = re.sub("青川|临江", lambda _: rng.choice(ZONES), text)
+    text = re.sub("建华|国栋|李华|张明远", lambda _: rng.choice(NAMES), text)
+    text = re.sub(r"\d+(?:\.\d+)?", lambda m: str(round(float(m.group()) * rng.uniform(0.5, 2), 1)), text)
+    lines = text.split("\n")
+    head, body = lines[:2], lines[2:]
+    rng.shuffle(body)
+    return "\n".join(head + body)
+
+
+def make_corpus(folder: Path, n: int, seed: int = 7) -> int:
+    rng = random.Random(seed)
+    texts = source_texts()
+    folder.mkdir(parents=True)
+    size = 0
+    for i in range(n):
+        text = vary(texts[i % len(texts)], rng)
+        (folder / f"s{i:05d}.txt").write_text(text, encoding="utf-8")
+        size += len(text.encode("utf-8"))
+    return size
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of a command run in its own process."""
+    wrapper = ("import resource, subprocess, sys, time, json; t = time.perf_counter(); "
+               "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+               "print(json.dumps([time.perf_counter() - t, "
+               "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))")
+    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], check=True, capture_output=True, text=True)
+    seconds, rss = json.loads(out.stdout)
+    return seconds, rss
+
+
+def jieba_seconds(folder: Path) -> float:
+    script = ("import jieba, logging, sys, time, pathlib; jieba.setLogLevel(logging.WARNING); "
+              "jieba.initialize(); texts = [p.read_text(encoding='utf-8') for p in "
+              "sorted(pathlib.Path(sys.argv[1]).glob('*.txt'))]; t = time.perf_counter(); "
+              "[jieba.lcut(x) for x in texts]; print(time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", script, str(folder)], check=True, capture_output=True, text=True)
+    return float(out.stdout)
+
+
+def run(n: int, jobs: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
+        size = make_corpus(corpus, n)
+        kg = [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), "-j", str(jobs)]
+        full, rss = timed(kg + ["--full"])
+        shutil.copy(corpus / "s00000.txt", corpus / "extra.txt")
+        with open(corpus / "extra.txt", "a", encoding="utf-8") as f:
+            f.write("\n同志们，补充一点：园区要发展氢能产业。\n")
+        add_one, _ = timed(kg)
+        raw = jieba_seconds(corpus)
+    return {"speeches": n, "MB": round(size / 2**20, 2), "jobs": jobs, "full_s": round(full, 1),
+            "speeches_per_s": round(n / full, 1), "MB_per_s": round(size / 2**20 / full, 3),
+            "peak_rss_MB": round(rss), "raw_jieba_s": round(raw, 2),
+            "ratio_to_raw_jieba": round(raw / full, 3), "add_one_s": round(add_one, 1),
+            "add_one_fraction": round(add_one / full, 3)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--jobs", type=int, default=1)
+    args = ap.parse_args()
+    for n in args.sizes:
+        print(json.dumps(run(n, args.jobs), ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
