@@ -237,16 +237,22 @@ def is_update(sparql: str) -> bool:
     return True
 
 
-def query(source, sparql: str) -> tuple[list[str], list[list]]:
+def query(source, sparql: str, params: dict[str, str] | None = None,
+          engine: str = "oxigraph") -> tuple[list[str], list[list]]:
     """Run a SPARQL SELECT/ASK/CONSTRUCT/DESCRIBE over a built graph; (columns, rows).
 
-    The default graph is the union of the per-speech named graphs. Read-only: a SPARQL
-    Update raises UpdateRefused (see :func:`update`).
+    The default graph is the union of the per-speech named graphs. ``params`` bind query
+    variables by substitution (``{"zone": "临江高新区"}`` sets ?zone). ``engine`` is
+    "oxigraph" (fast) or "rdflib" (its own initBindings). Read-only: a SPARQL Update raises UpdateRefused (see
+    :func:`update`).
     """
     import pyoxigraph as ox
+    from kg.queries import bind_values
+    if engine == "rdflib":
+        return _query_rdflib(source, sparql, params or {})
     store = open_store(source)
     try:
-        result = store.query(sparql)
+        result = store.query(bind_values(sparql, params or {}))
     except SyntaxError:
         if is_update(sparql):
             raise UpdateRefused("this is a SPARQL Update, which changes the graph; "
@@ -258,6 +264,28 @@ def query(source, sparql: str) -> tuple[list[str], list[list]]:
     if isinstance(result, bool):
         return ["ask"], [[ox.Literal(str(result).lower())]]
     return ["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result]
+
+
+def _query_rdflib(source, sparql: str, params: dict[str, str]):
+    """The same query on rdflib (slower; for checking results or rdflib-only features)."""
+    import pyoxigraph as ox
+    import rdflib
+    from kg.queries import term_for
+    from kg.validate import _to_rdflib
+    path = graph_file(source)
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(path, format="trig" if path.suffix == ".trig" else "turtle")
+    if is_update(sparql):
+        raise UpdateRefused("this is a SPARQL Update; it is not run by `kg query`")
+    result = ds.query(sparql, initBindings={k: _to_rdflib(term_for(v)) for k, v in params.items()})
+    to_ox = lambda t: None if t is None else (ox.NamedNode(str(t)) if isinstance(t, rdflib.URIRef)
+                                              else ox.Literal(str(t)))
+    if result.type == "ASK":
+        return ["ask"], [[ox.Literal(str(bool(result.askAnswer)).lower())]]
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return ["subject", "predicate", "object"], [[to_ox(t) for t in triple] for triple in result]
+    columns = [str(v) for v in result.vars]
+    return columns, [[to_ox(row[c]) for c in columns] for row in result]
 
 
 def update(source, sparql: str) -> tuple[int, int]:

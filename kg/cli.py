@@ -111,32 +111,61 @@ def _print_table(columns, rows):
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False),
               help="Read the query from a .rq file.")
+@click.option("-n", "--name", help="Run a named query of the library (see --list).")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind ?KEY to VALUE (repeatable); values are substituted, never pasted.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 @click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True,
               help="Output folder or graph file (.trig/.ttl).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True)
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
 @click.option("--update", "allow_update", is_flag=True,
               help="Allow a SPARQL Update: it changes graph.trig and graph.ttl in place.")
-def query(sparql, query_file, source, fmt, allow_update):
+def query(sparql, query_file, name, params, list_queries, source, fmt, engine, allow_update):
     """Run a SPARQL query over the built graph (named graphs unioned).
 
     \b
-    Example:
+    Examples:
+      kg query --list
+      kg query --name targets_by_zone --param zone=临江高新区 --format csv
       kg query 'PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-                SELECT ?z WHERE { ?z a kfq:Zone }' --format csv
+                SELECT ?z WHERE { ?z a kfq:Zone }'
     SPARQL Update is refused unless --update is given.
     """
-    if query_file:
+    from kg import queries
+    if list_queries:
+        for q in queries.library().values():
+            click.echo(f"{q.name}: {q.question}")
+            for p, desc in q.params.items():
+                click.echo(f"    --param {p}=…  {desc}")
+        return
+    try:
+        bound = queries.parse_params(list(params))
+    except ValueError as e:
+        _fail(str(e))
+    if name:
+        named = queries.library().get(name)
+        if named is None:
+            _fail(f"no named query {name!r} (see kg query --list)")
+        missing = [p for p in named.required() if p not in bound]
+        if missing:
+            _fail(f"{name} needs --param " + ", ".join(f"{p}=…" for p in missing))
+        unknown = sorted(set(bound) - set(named.params))
+        if unknown:
+            _fail(f"{name} takes no parameter {', '.join(unknown)} (see kg query --list)")
+        sparql = named.text
+    elif query_file:
         with open(query_file, encoding="utf-8") as f:
             sparql = f.read()
     if not sparql:
-        _fail("give a SPARQL query or -f FILE.rq")
+        _fail("give a SPARQL query, -f FILE.rq or --name NAME")
     try:
         if allow_update and api.is_update(sparql):
             before, after = api.update(source, sparql)
             click.echo(f"updated: {before} → {after} quads")
             return
-        columns, rows = api.query(source, sparql)
+        columns, rows = api.query(source, sparql, bound, engine)
     except (FileNotFoundError, api.UpdateRefused) as e:
         _fail(str(e))
     except SyntaxError as e:

@@ -1,184 +1,330 @@
 """Offline HTML viewer: one self-contained file (vis-network inlined, no network at all).
 
-The view is read from the built graph (graph.trig/graph.ttl) with SPARQL, so ``kg viz``
-works on any output folder. All document text goes into the page as JSON inside a
-``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, and the
-page's script only ever inserts it with ``textContent``: no document text can run.
+The view is read from the built graph (graph.trig / graph.ttl) with SPARQL over the
+shared vocabulary, never from Python objects, so ``kg viz`` works on any output folder.
+All graph text goes into the page as JSON inside ``<script type="application/json">``
+with ``<``, ``>`` and ``&`` escaped, and the page's script only ever inserts it with
+``textContent``: no speech text can run as markup or script.
 """
 from __future__ import annotations
 
 import json
 import os
 import tempfile
-from collections import defaultdict
+from collections import defaultdict, deque
 from pathlib import Path
 
+from kg.model import ENTITY_TYPES
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-MAX_SENTENCES_PER_ENTITY = 20
-LAYOUT_IN_PYTHON_ABOVE = 500      # nodes: beyond this, positions come from networkx, physics off
+VIS_DIR = ("templates", "lib", "vis-9.1.2")          # inside the installed pyvis package
+MAX_SENTENCES_PER_ENTITY = 20     # bounds the page size: a busy entity has thousands
+LAYOUT_IN_PYTHON_ABOVE = 500      # nodes: beyond this vis's physics takes too long to settle
+STABILISATION_ITERATIONS = 200
+LAYOUT_SEED = 7
+
+# Metric (achieved figures) is not a guideline type, but the graph holds it.
+VIEW_TYPES = ENTITY_TYPES[:4] + ("Metric",) + ENTITY_TYPES[4:]
 TYPE_COLOURS = {
-    "Zone": "#e4572e", "Industry": "#17bebb", "Program": "#ffc914", "Target": "#76b041",
+    "Zone": "#e4572e", "Industry": "#17a2b8", "Program": "#e0a800", "Target": "#5c9e31",
     "Metric": "#a3c585", "Role": "#8e6c8a", "Person": "#d1495b", "Organization": "#2e86ab",
     "Place": "#9c6644",
 }
+TYPE_NAMES = {
+    "Zone": "开发区", "Industry": "产业", "Program": "政策项目", "Target": "目标",
+    "Metric": "已完成指标", "Role": "职务", "Person": "人物", "Organization": "机构", "Place": "地点",
+}
+RELATIONS = ("focusesOn", "hasProgram", "targetOf", "holdsRole", "roleIn", "locatedIn")
 RELATION_LABELS = {
     "focusesOn": "重点产业", "hasProgram": "政策项目", "targetOf": "目标", "holdsRole": "担任",
     "roleIn": "所属", "locatedIn": "位于",
 }
-PREFIXES = """
-PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+TARGET_FIELDS = ("indicator", "value", "valueText", "unit", "qualifier", "amount", "currency", "year")
+
+KFQ = "https://w3id.org/kfq-kg/ontology#"
+PREFIXES = f"""
+PREFIX kfq: <{KFQ}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 """
-# speeches mentioning an entity, copies of another speech not counted (but at least one)
-ENTITY_QUERY = PREFIXES + """
-SELECT ?e ?type ?label (COUNT(DISTINCT ?original) AS ?docs) WHERE {
-  ?doc a kfq:Document ; kfq:mentions ?e . ?e a ?type ; rdfs:label ?label .
-  FILTER(STRSTARTS(STR(?type), STR(kfq:)))
-  OPTIONAL { FILTER NOT EXISTS { ?doc kfq:duplicateOf ?any } BIND(?doc AS ?original) }
-} GROUP BY ?e ?type ?label"""
+_TYPE_VALUES = " ".join(f"kfq:{t}" for t in VIEW_TYPES)
+ENTITY_QUERY = PREFIXES + f"""
+SELECT DISTINCT ?e ?type ?label WHERE {{
+  VALUES ?type {{ {_TYPE_VALUES} }}
+  ?e a ?type ; rdfs:label ?label .
+}}"""
+SPEECH_QUERY = PREFIXES + """
+SELECT DISTINCT ?e ?id WHERE { ?doc kfq:mentions ?e ; dcterms:identifier ?id . }"""
 ALIAS_QUERY = PREFIXES + "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
-FIELD_QUERY = PREFIXES + """
-SELECT DISTINCT ?e ?p ?o WHERE {
-  VALUES ?p { kfq:indicator kfq:valueText kfq:unit kfq:qualifier kfq:year kfq:amount kfq:currency }
-  ?e ?p ?o }"""
-ROLE_QUERY = PREFIXES + "SELECT DISTINCT ?p ?role WHERE { ?p kfq:holdsRole/rdfs:label ?role }"
-EDGE_QUERY = PREFIXES + """
-SELECT DISTINCT ?s ?p ?o WHERE {
-  VALUES ?p { kfq:focusesOn kfq:hasProgram kfq:targetOf kfq:holdsRole kfq:roleIn kfq:locatedIn }
-  ?s ?p ?o }"""
+FIELD_QUERY = PREFIXES + f"""
+SELECT DISTINCT ?e ?p ?o WHERE {{
+  VALUES ?p {{ {" ".join("kfq:" + f for f in TARGET_FIELDS)} }}
+  ?e ?p ?o }}"""
+ROLE_QUERY = PREFIXES + """
+SELECT DISTINCT ?person ?role WHERE { ?person kfq:holdsRole/rdfs:label ?role }"""
+EDGE_QUERY = PREFIXES + f"""
+SELECT DISTINCT ?s ?p ?o WHERE {{
+  VALUES ?p {{ {" ".join("kfq:" + r for r in RELATIONS)} }}
+  ?s ?p ?o }}"""
 DOC_QUERY = PREFIXES + """
-SELECT ?doc ?id ?title ?original WHERE { ?doc a kfq:Document ; dcterms:identifier ?id .
-  OPTIONAL { ?doc dcterms:title ?title }
-  OPTIONAL { ?doc kfq:duplicateOf/dcterms:identifier ?original } }"""
+SELECT DISTINCT ?id ?title WHERE { ?doc a kfq:Document ; dcterms:identifier ?id .
+  OPTIONAL { ?doc dcterms:title ?title } }"""
 MENTION_QUERY = PREFIXES + """
-SELECT ?e ?id ?text ?sb ?b ?end WHERE {
+SELECT DISTINCT ?e ?id ?text ?sb ?b ?end WHERE {
   ?m kfq:mentionOf ?e ; kfq:inDocument/dcterms:identifier ?id ; kfq:inSentence ?s ;
      nif:beginIndex ?b ; nif:endIndex ?end .
   ?s nif:isString ?text ; nif:beginIndex ?sb .
-} ORDER BY ?e ?id ?b"""
+}"""
+
+
+# ---------------------------------------------------------------- reading the graph
+
+def graph_path(source) -> Path:
+    """An output folder or a graph file → the graph file to read (graph.trig preferred)."""
+    p = Path(source)
+    if p.is_dir():
+        for name in ("graph.trig", "graph.ttl"):
+            if (p / name).is_file():
+                return p / name
+        raise FileNotFoundError(f"{p}: no graph.trig or graph.ttl (run `kg build` first)")
+    if not p.is_file():
+        raise FileNotFoundError(f"{p}: no such file")
+    return p
+
+
+def _open_store(path: Path):
+    import pyoxigraph as ox
+    fmt = ox.RdfFormat.TRIG if path.suffix.lower() == ".trig" else ox.RdfFormat.TURTLE
+    store = ox.Store()
+    store.load(path=str(path), format=fmt)
+    return store
+
+
+def _rows(store, query: str):
+    # Each speech's named graph repeats the descriptions of its entities: query the union
+    # and let DISTINCT fold the repeats.
+    return store.query(query, use_default_graph_as_union=True)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
 
 
 def load_view(source) -> dict:
-    """The graph as plain data for the page: nodes, edges, documents, provenance."""
-    from kg.api import open_store
-    store = open_store(source)
-    q = store.query
-    nodes: dict[str, dict] = {}
-    for r in q(ENTITY_QUERY):
-        etype = r["type"].value.rsplit("#", 1)[-1]
-        nodes[r["e"].value] = {"id": r["e"].value, "type": etype, "label": r["label"].value,
-                               "docs": max(1, int(r["docs"].value)), "aliases": [], "fields": {},
-                               "roles": [], "mentions": []}
-    for r in q(ALIAS_QUERY):
+    """The graph as plain data for the page: ``nodes`` (entities with labels, aliases,
+    speeches, fields, roles, source sentences), ``edges`` and ``documents``."""
+    store = _open_store(graph_path(source))
+    nodes = _entities(store)
+    for r in _rows(store, SPEECH_QUERY):
+        if r["e"].value in nodes:
+            nodes[r["e"].value]["speeches"].append(r["id"].value)
+    for r in _rows(store, ALIAS_QUERY):
         if r["e"].value in nodes:
             nodes[r["e"].value]["aliases"].append(r["alias"].value)
-    for r in q(FIELD_QUERY):
+    for r in _rows(store, FIELD_QUERY):
         if r["e"].value in nodes:
-            nodes[r["e"].value]["fields"][r["p"].value.rsplit("#", 1)[-1]] = r["o"].value
-    for r in q(ROLE_QUERY):
-        if r["p"].value in nodes:
-            nodes[r["p"].value]["roles"].append(r["role"].value)
-    per_entity = defaultdict(int)
-    for r in q(MENTION_QUERY):
-        e = r["e"].value
-        if e in nodes and per_entity[e] < MAX_SENTENCES_PER_ENTITY:
-            per_entity[e] += 1
-            offset = int(r["sb"].value)
-            nodes[e]["mentions"].append({"doc": r["id"].value, "sentence": r["text"].value,
-                                         "begin": int(r["b"].value) - offset,
-                                         "end": int(r["end"].value) - offset})
-    edges = [{"from": r["s"].value, "to": r["o"].value, "relation": r["p"].value.rsplit("#", 1)[-1]}
-             for r in q(EDGE_QUERY) if r["s"].value in nodes and r["o"].value in nodes]
-    documents = sorted(({"id": r["id"].value, "title": r["title"].value if r["title"] else "",
-                         "duplicateOf": r["original"].value if r["original"] else None}
-                        for r in q(DOC_QUERY)), key=lambda d: d["id"])
+            nodes[r["e"].value]["fields"][_local(r["p"].value)] = r["o"].value
+    for r in _rows(store, ROLE_QUERY):
+        if r["person"].value in nodes:
+            nodes[r["person"].value]["roles"].append(r["role"].value)
+    _attach_mentions(store, nodes)
     for n in nodes.values():
-        n["aliases"].sort()
-        n["roles"].sort()
-        n["speeches"] = sorted({m["doc"] for m in n["mentions"]})
-    return {"nodes": sorted(nodes.values(), key=lambda n: (-n["docs"], n["type"], n["label"])),
-            "edges": sorted(edges, key=lambda e: (e["from"], e["relation"], e["to"])),
-            "documents": documents}
+        n["aliases"] = sorted(set(n["aliases"]) - {n["label"]})
+        n["roles"] = sorted(set(n["roles"]))
+        n["speeches"] = sorted(set(n["speeches"]))
+        n["docs"] = len(n["speeches"])
+    edges = [{"from": r["s"].value, "to": r["o"].value, "relation": _local(r["p"].value)}
+             for r in _rows(store, EDGE_QUERY) if r["s"].value in nodes and r["o"].value in nodes]
+    titles: dict[str, str] = {}
+    for r in _rows(store, DOC_QUERY):
+        title = r["title"].value if r["title"] is not None else ""
+        titles[r["id"].value] = min(titles.get(r["id"].value, title), title) or title
+    type_rank = {t: i for i, t in enumerate(VIEW_TYPES)}
+    return {
+        "nodes": sorted(nodes.values(), key=lambda n: (-n["docs"], type_rank[n["type"]], n["label"], n["id"])),
+        "edges": sorted(edges, key=lambda e: (e["from"], e["relation"], e["to"])),
+        "documents": [{"id": k, "title": titles[k]} for k in sorted(titles)],
+    }
 
+
+def _entities(store) -> dict[str, dict]:
+    nodes: dict[str, dict] = {}
+    for r in _rows(store, ENTITY_QUERY):
+        iri, label = r["e"].value, r["label"].value
+        if iri in nodes:
+            # the contract gives one label; if a graph has more, keep the smallest so the
+            # page does not depend on query order
+            nodes[iri]["label"] = min(nodes[iri]["label"], label)
+            continue
+        nodes[iri] = {"id": iri, "type": _local(r["type"].value), "label": label, "aliases": [],
+                      "speeches": [], "docs": 0, "fields": {}, "roles": [], "mentions": [],
+                      "mention_count": 0}
+    return nodes
+
+
+def _attach_mentions(store, nodes: dict[str, dict]) -> None:
+    """Each entity's source sentences, at most MAX_SENTENCES_PER_ENTITY, taken in turn from
+    its speeches so one long speech does not crowd out the others; offsets are made
+    relative to the sentence."""
+    per_entity: dict[str, dict[str, dict]] = defaultdict(dict)   # entity → (doc, sb) → mention
+    for r in _rows(store, MENTION_QUERY):
+        entity = r["e"].value
+        if entity not in nodes:
+            continue
+        text, sentence_start = r["text"].value, int(r["sb"].value)
+        begin, end = int(r["b"].value) - sentence_start, int(r["end"].value) - sentence_start
+        if not 0 <= begin <= end <= len(text):
+            continue                      # inconsistent offsets: show nothing rather than a wrong mark
+        key = (r["id"].value, sentence_start)
+        found = per_entity[entity].get(key)
+        if found is None or begin < found["begin"]:
+            per_entity[entity][key] = {"doc": r["id"].value, "sentence": text, "begin": begin, "end": end}
+    for entity, by_sentence in per_entity.items():
+        by_doc: dict[str, list] = defaultdict(list)
+        for (doc, start), m in sorted(by_sentence.items()):
+            by_doc[doc].append(m)
+        nodes[entity]["mentions"] = _round_robin(by_doc, MAX_SENTENCES_PER_ENTITY)
+        nodes[entity]["mention_count"] = len(by_sentence)
+
+
+def _round_robin(groups: dict[str, list], limit: int) -> list:
+    queues = [deque(groups[k]) for k in sorted(groups)]
+    out: list = []
+    while queues and len(out) < limit:
+        for q in queues:
+            if q and len(out) < limit:
+                out.append(q.popleft())
+        queues = [q for q in queues if q]
+    return out
+
+
+# ---------------------------------------------------------------- selecting a part
 
 def select(view: dict, *, max_nodes: int = 300, min_docs: int = 1, types=None, document=None,
            entity=None, depth: int = 1) -> dict:
-    """A part of the view: an entity's neighbourhood, a speech's entities, or the top
-    entities by number of speeches (at most ``max_nodes``)."""
-    nodes = {n["id"]: n for n in view["nodes"]}
+    """A part of the view, at most ``max_nodes`` entities:
+    - ``entity`` (a label, alias or IRI): that entity and its neighbours up to ``depth``
+      relation steps, nearest first;
+    - ``document`` (a speech id): the entities that speech mentions;
+    - otherwise the entities mentioned by the most speeches.
+    ``types`` and ``min_docs`` filter every kind of selection (the chosen entity itself
+    always stays). Raises LookupError for an unknown entity or speech."""
+    types = set(types) if types else None
+    if document is not None and document not in {d["id"] for d in view["documents"]}:
+        raise LookupError(f"no speech with id {document!r}")
+
+    def wanted(n) -> bool:
+        return (n["docs"] >= min_docs and (types is None or n["type"] in types)
+                and (document is None or document in n["speeches"]))
+
     if entity is not None:
-        keep = _neighbourhood(view, nodes, entity, depth)
+        start = [n["id"] for n in view["nodes"] if _names(n, entity)]
+        if not start:
+            raise LookupError(f"no entity labelled {entity!r}")
+        by_id = {n["id"]: n for n in view["nodes"]}
+        ordered = _breadth_first(view["edges"], start, depth)
+        keep = [i for i in ordered if i in start or wanted(by_id[i])][:max(max_nodes, len(start))]
     else:
-        keep = [n for n in view["nodes"] if n["docs"] >= min_docs
-                and (types is None or n["type"] in types)
-                and (document is None or document in n["speeches"])]
-        keep = {n["id"] for n in keep[:max_nodes]}
-    return {"nodes": [n for n in view["nodes"] if n["id"] in keep],
+        keep = [n["id"] for n in view["nodes"] if wanted(n)][:max_nodes]
+    return _subview(view, set(keep))
+
+
+def _names(node: dict, name: str) -> bool:
+    return name in (node["id"], node["label"]) or name in node["aliases"]
+
+
+def _breadth_first(edges, start: list[str], depth: int) -> list[str]:
+    adjacent: dict[str, list[str]] = defaultdict(list)
+    for e in edges:
+        adjacent[e["from"]].append(e["to"])
+        adjacent[e["to"]].append(e["from"])
+    order, seen, frontier = list(start), set(start), list(start)
+    for _ in range(max(depth, 0)):
+        nxt = []
+        for node in frontier:
+            for other in sorted(adjacent[node]):
+                if other not in seen:
+                    seen.add(other)
+                    nxt.append(other)
+        order += nxt
+        frontier = nxt
+    return order
+
+
+def _subview(view: dict, keep: set) -> dict:
+    nodes = [n for n in view["nodes"] if n["id"] in keep]
+    mentioned = {d for n in nodes for d in n["speeches"]}
+    return {"nodes": nodes,
             "edges": [e for e in view["edges"] if e["from"] in keep and e["to"] in keep],
-            "documents": view["documents"]}
+            "documents": [d for d in view["documents"] if d["id"] in mentioned]}
 
 
-def _neighbourhood(view, nodes, label: str, depth: int) -> set:
-    start = {n["id"] for n in nodes.values() if n["label"] == label or label in n["aliases"]}
-    if not start:
-        raise LookupError(f"no entity labelled {label!r}")
-    adjacent = defaultdict(set)
-    for e in view["edges"]:
-        adjacent[e["from"]].add(e["to"])
-        adjacent[e["to"]].add(e["from"])
-    seen, frontier = set(start), set(start)
-    for _ in range(depth):
-        frontier = {m for n in frontier for m in adjacent[n]} - seen
-        seen |= frontier
-    return seen
+# ---------------------------------------------------------------- writing the page
 
-
-def _layout(view: dict) -> dict | None:
-    """Fixed positions for big views (vis's physics would take too long to settle)."""
+def layout(view: dict) -> dict | None:
+    """Fixed positions for big views (vis's physics would take too long to settle), else
+    None (the page lets vis stabilise, then stops the physics)."""
     if len(view["nodes"]) <= LAYOUT_IN_PYTHON_ABOVE:
         return None
     import networkx as nx
     g = nx.Graph()
     g.add_nodes_from(n["id"] for n in view["nodes"])
     g.add_edges_from((e["from"], e["to"]) for e in view["edges"])
-    pos = nx.spring_layout(g, seed=7, iterations=30, scale=40 * len(view["nodes"]) ** 0.5)
+    scale = 40 * len(view["nodes"]) ** 0.5
+    pos = nx.spring_layout(g, seed=LAYOUT_SEED, iterations=30, scale=scale)
     return {k: [round(float(x), 1), round(float(y), 1)] for k, (x, y) in pos.items()}
 
 
-def _json_for_script(data) -> str:
-    """JSON safe inside <script>: no character of it can close the element."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def json_for_script(data) -> str:
+    """JSON that is inert inside a <script> element: nothing in it can close the element
+    or open a comment (``<``, ``>``, ``&`` escaped), and U+2028/9 are escaped for old
+    JavaScript parsers."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _vis_assets() -> tuple[str, str]:
+def vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS from the installed pyvis package (nothing is fetched)."""
     import pyvis
-    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
-    js = (lib / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
-    css = (lib / "vis-network.css").read_text(encoding="utf-8").replace("</style", "<\\/style")
-    return js, css
+    lib = Path(pyvis.__file__).resolve().parent.joinpath(*VIS_DIR)
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    # a closing tag inside the library would end the inline element early
+    return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
 
 
 def render_html(view: dict, path, title: str = "kfq-kg") -> str:
-    """Write the page atomically; returns its path."""
+    """Write the viewer page for ``view`` to ``path`` atomically (UTF-8); returns the path."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]))
-    js, css = _vis_assets()
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
+                      autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
+    js, css = vis_assets()
+    positions = layout(view)
     payload = {"nodes": view["nodes"], "edges": view["edges"], "documents": view["documents"],
-               "colours": TYPE_COLOURS, "relations": RELATION_LABELS, "positions": _layout(view)}
+               "types": list(VIEW_TYPES), "colours": TYPE_COLOURS, "typeNames": TYPE_NAMES,
+               "relations": RELATION_LABELS, "positions": positions,
+               "stabilisation": STABILISATION_ITERATIONS, "sentenceCap": MAX_SENTENCES_PER_ENTITY}
     html = env.get_template("viewer.html").render(
-        title=title, vis_js=Markup(js), vis_css=Markup(css), data=Markup(_json_for_script(payload)),
-        node_count=len(view["nodes"]), edge_count=len(view["edges"]))
-    path = Path(path)
+        title=title, vis_js=Markup(js), vis_css=Markup(css), data=Markup(json_for_script(payload)),
+        node_count=len(view["nodes"]), edge_count=len(view["edges"]),
+        document_count=len(view["documents"]))
+    return _write_atomically(Path(path), html)
+
+
+def _write_atomically(path: Path, text: str) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(html)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
     return str(path)
