@@ -251,6 +251,36 @@ def viz(source, path, max_nodes, min_docs, types, document, entity, depth):
     click.echo(f"wrote {target}")
 
 
+@main.command()
+@click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default serves this machine only.")
+@click.option("--port", type=int, default=7878, show_default=True)
+def serve(source, host, port):
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/query.
+
+    \b
+    Example:
+      kg serve -g output &
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
+           http://127.0.0.1:7878/query
+    """
+    from kg.serve import serve as make
+    try:
+        server = make(source, host, port)
+    except FileNotFoundError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
+    click.echo(f"SPARQL endpoint: http://{host}:{server.server_port}/query (read-only; Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @main.command(name="diff")
 @click.argument("old", type=click.Path(exists=True))
 @click.argument("new", type=click.Path(exists=True))

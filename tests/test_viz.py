@@ -1,40 +1,250 @@
-"""The offline viewer: no network, data escaped, selections."""
+"""The offline viewer, on a small graph.trig written by hand after the vocabulary contract:
+what load_view reads, what select keeps, and that the page is offline and inert."""
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
+from rdflib import Dataset, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from kg import api, viz
+from kg import viz
 
-HOSTILE = "恶意</script><img src=x onerror=alert(1)>"
+KFQ = Namespace("https://w3id.org/kfq-kg/ontology#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+BASE = "https://w3id.org/kfq-kg/"
+SCRIPT_LABEL = "<script>alert(1)</script>"
+QUOTE_LABEL = '“百日攻坚”行动"</script><img src=x onerror=alert(2)>'
+
+# (doc id, title, sentences); every sentence is (text, [(type, label, surface), ...])
+SPEECHES = [
+    ("01_report", "张明远市长在青川经济技术开发区工作会议上的讲话", [
+        ("青川经济技术开发区重点发展新能源汽车和生物医药。",
+         [("Zone", "青川经济技术开发区", "青川经济技术开发区"), ("Industry", "新能源汽车", "新能源汽车"),
+          ("Industry", "生物医药", "生物医药")]),
+        ("力争2025年实现营业收入500亿元以上。",
+         [("Target", "力争2025年实现营业收入500亿元以上", "力争2025年实现营业收入500亿元以上")]),
+        (f"要开展{QUOTE_LABEL}，张明远市长亲自抓。",
+         [("Program", QUOTE_LABEL, QUOTE_LABEL), ("Person", "张明远", "张明远"), ("Role", "市长", "市长")]),
+    ]),
+    ("02_copy", "在青川经开区推进会上的讲话", [
+        ("青川经开区位于江苏，新能源汽车产业链加快集聚。",
+         [("Zone", "青川经济技术开发区", "青川经开区"), ("Place", "江苏", "江苏"),
+          ("Industry", "新能源汽车", "新能源汽车")]),
+        (f"网页里混进了{SCRIPT_LABEL}这样的文字。", [("Organization", SCRIPT_LABEL, SCRIPT_LABEL)]),
+    ]),
+    ("03_collection#1", "临江高新区讲话", [
+        ("临江高新区聚焦生物医药。", [("Zone", "临江高新区", "临江高新区"), ("Industry", "生物医药", "生物医药")]),
+    ]),
+]
+RELATIONS = [
+    (("Zone", "青川经济技术开发区"), "focusesOn", ("Industry", "新能源汽车")),
+    (("Zone", "青川经济技术开发区"), "focusesOn", ("Industry", "生物医药")),
+    (("Zone", "青川经济技术开发区"), "hasProgram", ("Program", QUOTE_LABEL)),
+    (("Zone", "青川经济技术开发区"), "locatedIn", ("Place", "江苏")),
+    (("Target", "力争2025年实现营业收入500亿元以上"), "targetOf", ("Zone", "青川经济技术开发区")),
+    (("Person", "张明远"), "holdsRole", ("Role", "市长")),
+    (("Zone", "临江高新区"), "focusesOn", ("Industry", "生物医药")),
+]
+ALIASES = {("Zone", "青川经济技术开发区"): ["青川经开区"]}
+
+
+def entity_iri(etype, label):
+    digest = hashlib.sha1((etype + "\x1f" + label).encode()).hexdigest()[:16]
+    return URIRef(f"{BASE}id/{etype.lower()}/{digest}")
+
+
+def doc_iri(doc_id):
+    return URIRef(f"{BASE}doc/{quote(doc_id, safe='')}")
+
+
+def describe(g, etype, label):
+    e = entity_iri(etype, label)
+    g.add((e, RDF.type, KFQ[etype]))
+    g.add((e, RDFS.label, Literal(label, lang="zh")))
+    g.add((e, SKOS.prefLabel, Literal(label, lang="zh")))
+    for alias in ALIASES.get((etype, label), []):
+        g.add((e, SKOS.altLabel, Literal(alias, lang="zh")))
+    if etype == "Target":
+        for p, o in [("indicator", Literal("营业收入")), ("value", Literal("500", datatype=XSD.decimal)),
+                     ("valueText", Literal("500")), ("unit", Literal("亿元")), ("qualifier", Literal("以上")),
+                     ("year", Literal(2025, datatype=XSD.integer)),
+                     ("amount", Literal("50000000000", datatype=XSD.decimal)), ("currency", Literal("CNY"))]:
+            g.add((e, KFQ[p], o))
+    return e
+
+
+def write_graph(path):
+    ds = Dataset()
+    for doc_id, title, sentences in SPEECHES:
+        d = doc_iri(doc_id)
+        g = ds.graph(d)
+        g.add((d, RDF.type, KFQ.Document))
+        g.add((d, DCTERMS.identifier, Literal(doc_id)))
+        g.add((d, DCTERMS.title, Literal(title, lang="zh")))
+        offset, mentioned = 0, set()
+        for index, (text, mentions) in enumerate(sentences):
+            s = URIRef(f"{d}/s/{index}")
+            g.add((s, RDF.type, KFQ.Sentence))
+            g.add((s, NIF.isString, Literal(text)))
+            g.add((s, NIF.beginIndex, Literal(offset, datatype=XSD.nonNegativeInteger)))
+            g.add((s, NIF.endIndex, Literal(offset + len(text), datatype=XSD.nonNegativeInteger)))
+            g.add((s, KFQ.inDocument, d))
+            for etype, label, surface in mentions:
+                e = describe(g, etype, label)
+                mentioned.add((etype, label))
+                g.add((d, KFQ.mentions, e))
+                start = offset + text.index(surface)
+                m = URIRef(f"{d}/m/{start}-{start + len(surface)}-{etype}")
+                g.add((m, RDF.type, KFQ.Mention))
+                g.add((m, KFQ.mentionOf, e))
+                g.add((m, KFQ.inDocument, d))
+                g.add((m, KFQ.inSentence, s))
+                g.add((m, NIF.beginIndex, Literal(start, datatype=XSD.nonNegativeInteger)))
+                g.add((m, NIF.endIndex, Literal(start + len(surface), datatype=XSD.nonNegativeInteger)))
+                g.add((m, NIF.anchorOf, Literal(surface)))
+            offset += len(text) + 1
+        for subj, pred, obj in RELATIONS:
+            if subj in mentioned and obj in mentioned:
+                g.add((entity_iri(*subj), KFQ[pred], entity_iri(*obj)))
+    ds.serialize(destination=str(path), format="trig")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("viz")
-    (root / "in").mkdir()
-    (root / "in" / "a.txt").write_text(
-        "在临江高新区大会上的讲话\n临江高新区重点发展新能源汽车产业和生物医药产业。\n"
-        f"要推进“{HOSTILE}”改革。建华市长强调要确保营业收入500亿元以上。\n", encoding="utf-8")
-    report = api.build([str(root / "in")], str(root / "out"), html=True, validate_shapes=False)
-    assert not report.problems
-    return root / "out"
+def out_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("viz")
+    write_graph(out / "graph.trig")
+    return out
 
 
-def test_page_is_offline_and_self_contained(built):
-    html = (built / "graph.html").read_text(encoding="utf-8")
-    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html)
-    assert "vis.Network" in html and "新能源汽车" in html
+@pytest.fixture(scope="module")
+def view(out_dir):
+    return viz.load_view(out_dir)
 
+
+@pytest.fixture(scope="module")
+def page(out_dir, view):
+    viz.render_html(view, out_dir / "view.html", title="青川 <测试>")
+    return (out_dir / "view.html").read_text(encoding="utf-8")
+
+
+def by_label(view):
+    return {n["label"]: n for n in view["nodes"]}
+
+
+# ---------------------------------------------------------------- load_view
+
+def test_nodes_carry_type_label_aliases_and_speech_counts(view):
+    nodes = by_label(view)
+    zone = nodes["青川经济技术开发区"]
+    assert zone["type"] == "Zone" and zone["aliases"] == ["青川经开区"]
+    assert zone["speeches"] == ["01_report", "02_copy"] and zone["docs"] == 2
+    assert nodes["生物医药"]["speeches"] == ["01_report", "03_collection#1"]
+    assert view["nodes"][0]["docs"] == 2                       # most-mentioned first
+    assert [d["id"] for d in view["documents"]] == ["01_report", "02_copy", "03_collection#1"]
+    assert view["documents"][0]["title"].startswith("张明远市长")
+
+
+def test_target_fields_and_person_roles(view):
+    nodes = by_label(view)
+    target = nodes["力争2025年实现营业收入500亿元以上"]["fields"]
+    assert target["indicator"] == "营业收入" and target["unit"] == "亿元"
+    assert float(target["value"]) == 500 and int(target["year"]) == 2025
+    assert int(target["amount"]) == 50_000_000_000 and target["currency"] == "CNY"
+    assert nodes["张明远"]["roles"] == ["市长"]
+
+
+def test_edges_are_the_contract_relations(view):
+    labels = {n["id"]: n["label"] for n in view["nodes"]}
+    edges = {(labels[e["from"]], e["relation"], labels[e["to"]]) for e in view["edges"]}
+    assert ("青川经济技术开发区", "focusesOn", "新能源汽车") in edges
+    assert ("力争2025年实现营业收入500亿元以上", "targetOf", "青川经济技术开发区") in edges
+    assert ("张明远", "holdsRole", "市长") in edges
+    assert ("青川经济技术开发区", "locatedIn", "江苏") in edges
+    assert len(view["edges"]) == len(RELATIONS)            # repeated per speech graph, listed once
+
+
+def test_mention_offsets_highlight_the_surface_within_the_sentence(view):
+    zone = by_label(view)["青川经济技术开发区"]
+    marked = {m["sentence"][m["begin"]:m["end"]] for m in zone["mentions"]}
+    assert marked == {"青川经济技术开发区", "青川经开区"}
+    hostile = by_label(view)[SCRIPT_LABEL]["mentions"][0]
+    assert hostile["sentence"][hostile["begin"]:hostile["end"]] == SCRIPT_LABEL
+
+
+def test_sentences_per_entity_are_capped_and_spread_over_speeches(view, monkeypatch, out_dir):
+    monkeypatch.setattr(viz, "MAX_SENTENCES_PER_ENTITY", 2)
+    capped = by_label(viz.load_view(out_dir / "graph.trig"))["生物医药"]
+    assert len(capped["mentions"]) == 2 and capped["mention_count"] == 2
+    assert {m["doc"] for m in capped["mentions"]} == {"01_report", "03_collection#1"}
+    monkeypatch.setattr(viz, "MAX_SENTENCES_PER_ENTITY", 1)
+    one = by_label(viz.load_view(out_dir))["生物医药"]
+    assert len(one["mentions"]) == 1 and one["mention_count"] == 2 and one["docs"] == 2
+
+
+def test_turtle_input_and_missing_graph(tmp_path, view):
+    import pyoxigraph as ox
+    store = ox.Store()
+    trig = tmp_path / "g.trig"
+    write_graph(trig)
+    store.load(path=str(trig), format=ox.RdfFormat.TRIG)
+    ttl = tmp_path / "graph.ttl"
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}   # the union, flat
+    ox.serialize(sorted(triples, key=str), str(ttl), format=ox.RdfFormat.TURTLE)
+    flat = viz.load_view(ttl)
+    assert {n["label"] for n in flat["nodes"]} == {n["label"] for n in view["nodes"]}
+    with pytest.raises(FileNotFoundError):
+        viz.load_view(tmp_path / "nothing-here")
+
+
+# ---------------------------------------------------------------- select
+
+def test_select_caps_by_speech_count(view):
+    top = viz.select(view, max_nodes=3)
+    assert len(top["nodes"]) == 3 and all(n["docs"] == 2 for n in top["nodes"])
+    assert {n["label"] for n in viz.select(view, min_docs=2)["nodes"]} == {
+        "青川经济技术开发区", "新能源汽车", "生物医药"}
+    for e in top["edges"]:
+        assert {e["from"], e["to"]} <= {n["id"] for n in top["nodes"]}
+
+
+def test_select_types_and_document(view):
+    assert {n["type"] for n in viz.select(view, types=["Industry", "Zone"])["nodes"]} == {"Industry", "Zone"}
+    one = viz.select(view, document="03_collection#1")
+    assert {n["label"] for n in one["nodes"]} == {"临江高新区", "生物医药"}
+    assert [d["id"] for d in one["documents"]] == ["01_report", "03_collection#1"]
+    with pytest.raises(LookupError):
+        viz.select(view, document="no-such-speech")
+
+
+def test_select_neighbourhood_by_label_alias_and_depth(view):
+    near = {n["label"] for n in viz.select(view, entity="新能源汽车", depth=1)["nodes"]}
+    assert near == {"新能源汽车", "青川经济技术开发区"}
+    far = {n["label"] for n in viz.select(view, entity="新能源汽车", depth=2)["nodes"]}
+    assert {"生物医药", "江苏", "力争2025年实现营业收入500亿元以上"} <= far and "临江高新区" not in far
+    assert "临江高新区" in {n["label"] for n in viz.select(view, entity="新能源汽车", depth=3)["nodes"]}
+    by_alias = viz.select(view, entity="青川经开区", depth=0)
+    assert [n["label"] for n in by_alias["nodes"]] == ["青川经济技术开发区"]
+    capped = viz.select(view, entity="青川经济技术开发区", depth=1, max_nodes=2)["nodes"]
+    assert len(capped) == 2 and capped[0]["label"] == "青川经济技术开发区"
+    with pytest.raises(LookupError):
+        viz.select(view, entity="不存在的实体")
+
+
+# ---------------------------------------------------------------- the page
 
 class Elements(HTMLParser):
+    """Tags as a browser's tokenizer sees them, and the text of the data block."""
+
     def __init__(self):
         super().__init__()
         self.tags, self.data_block, self._in_data = [], "", False
 
     def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
+        self.tags.append((tag, dict(attrs)))
         self._in_data = dict(attrs).get("id") == "kg-data"
 
     def handle_data(self, data):
@@ -45,34 +255,62 @@ class Elements(HTMLParser):
         self._in_data = False
 
 
-def test_hostile_text_cannot_close_the_script(built):
-    html = (built / "graph.html").read_text(encoding="utf-8")
-    parsed = Elements()
-    parsed.feed(html)
-    assert parsed.tags.count("script") == 3          # data, vis-network, the viewer
-    assert "img" not in parsed.tags
-    data = json.loads(parsed.data_block)
-    assert any(HOSTILE in n["label"] for n in data["nodes"])
+def parse(page):
+    p = Elements()
+    p.feed(page)
+    return p
 
 
-def test_view_has_nodes_edges_and_provenance(built):
-    view = viz.load_view(built)
-    labels = {n["label"]: n for n in view["nodes"]}
-    assert {"临江高新区", "新能源汽车", "生物医药"} <= set(labels)
-    zone = labels["临江高新区"]
-    assert zone["mentions"] and zone["mentions"][0]["sentence"][zone["mentions"][0]["begin"]:
-                                                            zone["mentions"][0]["end"]] == "临江高新区"
-    assert any(e["relation"] == "focusesOn" for e in view["edges"])
-    assert labels["建华"]["roles"] == ["市长"]
+def test_page_is_offline(page):
+    assert not re.search(r"<(script|link|img|iframe|source|embed)\b[^>]*\b(src|href)\s*=", page, re.I)
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", page, re.I)
+    assert not re.search(r"@import|cdn\.|unpkg|jsdelivr|bootstrap", page, re.I)
+    assert "vis.Network" in page and "default-src 'none'" in page
 
 
-def test_select_neighbourhood_and_caps(built):
-    view = viz.load_view(built)
-    near = viz.select(view, entity="新能源汽车", depth=1)
-    assert {n["label"] for n in near["nodes"]} >= {"新能源汽车", "临江高新区"}
-    assert "建华" not in {n["label"] for n in near["nodes"]}
-    assert len(viz.select(view, max_nodes=2)["nodes"]) == 2
-    only = viz.select(view, types=["Industry"])
-    assert {n["type"] for n in only["nodes"]} == {"Industry"}
-    with pytest.raises(LookupError):
-        viz.select(view, entity="不存在的实体")
+def test_page_contains_the_data(page, view):
+    data = json.loads(parse(page).data_block)
+    assert {n["label"] for n in data["nodes"]} == {n["label"] for n in view["nodes"]}
+    assert data["edges"] == view["edges"] and data["positions"] is None
+    assert "<title>青川 &lt;测试&gt;</title>" in page
+
+
+def test_hostile_labels_stay_inert(page):
+    parsed = parse(page)
+    scripts = [a for t, a in parsed.tags if t == "script"]
+    assert len(scripts) == 3                           # data, vis-network, the viewer
+    assert page.count("</script") == 3                # nothing from the data closes an element
+    assert "<!--" not in page                          # nor switches the tokenizer to escaped mode
+    assert not any(t == "img" for t, _ in parsed.tags)
+    assert SCRIPT_LABEL not in page and "<img" not in page
+    labels = {n["label"] for n in json.loads(parsed.data_block)["nodes"]}
+    assert {SCRIPT_LABEL, QUOTE_LABEL} <= labels      # still there, exactly, once parsed
+    assert "innerHTML" not in page.split('id="kg-data"')[1].split("</script>", 2)[2]
+
+
+def test_json_for_script_escapes_markup_characters():
+    text = viz.json_for_script({"a": "</script><!-- & \u2028"})
+    assert not set("<>&") & set(text) and "\u2028" not in text
+    assert json.loads(text) == {"a": "</script><!-- & \u2028"}
+
+
+def test_big_views_get_fixed_positions(tmp_path):
+    n = viz.LAYOUT_IN_PYTHON_ABOVE + 1
+    nodes = [{"id": f"urn:n{i}", "type": "Industry", "label": f"产业{i}", "aliases": [], "speeches": ["d"],
+              "docs": 1, "fields": {}, "roles": [], "mentions": [], "mention_count": 0} for i in range(n)]
+    edges = [{"from": f"urn:n{i}", "to": f"urn:n{i + 1}", "relation": "focusesOn"} for i in range(n - 1)]
+    big = {"nodes": nodes, "edges": edges, "documents": [{"id": "d", "title": ""}]}
+    target = tmp_path / "big.html"
+    viz.render_html(big, target)
+    data = json.loads(parse(target.read_text(encoding="utf-8")).data_block)
+    assert set(data["positions"]) == {f"urn:n{i}" for i in range(n)}
+    assert viz.layout(big) == viz.layout(big)          # fixed seed: the same picture every time
+    assert viz.layout({"nodes": nodes[:5], "edges": [], "documents": []}) is None
+
+
+def test_render_replaces_atomically(tmp_path, view):
+    target = tmp_path / "v.html"
+    target.write_text("old", encoding="utf-8")
+    viz.render_html(view, target)
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["v.html"]
