@@ -13,6 +13,6 @@ setup(
         "cn2an>=0.5", "opencc-python-reimplemented>=0.1.7", "datasketch>=1.6",
         "python-docx>=1.0", "beautifulsoup4>=4.12", "lxml>=5.0", "jinja2>=3.0", "pyyaml>=6.0",
     ],
-    extras_require={"test": ["pytest>=8", "hypothesis>=6"]},
+    extras_require={"test": ["pytest>=8", "hypothesis>=6", "oxigraph>=0.4", "playwright>=1.40"]},
     entry_points={"console_scripts": ["kg=kg.cli:main"]},
 )

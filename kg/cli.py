@@ -281,6 +281,29 @@ def serve(source, host, port):
         server.server_close()
 
 
+@main.command()
+@click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True,
+              help="The output folder to push.")
+@click.option("--store", "store_url", required=True,
+              help="The store's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+@click.option("--full", is_flag=True, help="Push every graph, not only the changed ones.")
+def push(source, store_url, full):
+    """Upload the graph to a SPARQL Graph Store (one named graph per speech + the ontology).
+
+    \b
+    Example:
+      kg push -g output --store http://127.0.0.1:7878/store
+    A later push replaces only changed speeches' graphs and deletes removed speeches'.
+    """
+    from kg.push import PushError, push as run
+    try:
+        report = run(source, store_url, full)
+    except (FileNotFoundError, PushError) as e:
+        _fail(str(e))
+    click.echo(f"replaced {len(report.replaced)} graph(s), unchanged {len(report.unchanged)}, "
+               f"deleted {len(report.deleted)}")
+
+
 @main.command(name="diff")
 @click.argument("old", type=click.Path(exists=True))
 @click.argument("new", type=click.Path(exists=True))
