@@ -100,18 +100,44 @@ def _build_lock(out: Path):
 
 def build(inputs: list[str] | None = None, out_dir: str = DEFAULT_OUTPUT, *, jobs: int = 1,
           validate_shapes: bool = True, html: bool = True, full: bool = False,
-          progress=None) -> BuildReport:
+          progress=None, store_dir: str | None = None) -> BuildReport:
     """Read ``inputs`` (files/folders), extract, link and write the graph into ``out_dir``.
 
     Writes graph.ttl, graph.trig, build.ttl and graph.html, each atomically (a killed
     build leaves the previous files whole); returns what happened. Bad inputs become
     ``report.problems`` and never stop the build. Raises BuildLocked when another build
     is writing ``out_dir``. Unchanged speeches are taken from the folder's cache unless
-    ``full``; ``progress(done, total)`` is called as speeches are done.
+    ``full``; ``progress(done, total)`` is called as speeches are done. With ``store_dir``
+    the graph is also kept in an on-disk Oxigraph store there, which ``kg query -g
+    store_dir`` opens without parsing anything.
     """
     out = Path(out_dir)
     with _build_lock(out):
-        return _build(inputs, out, jobs, validate_shapes, html, full, progress)
+        report = _build(inputs, out, jobs, validate_shapes, html, full, progress)
+    if store_dir:
+        write_store(out, store_dir)
+        report.outputs.append(str(store_dir))
+    return report
+
+
+STORE_MARKER = "kfq-kg-store"
+
+
+def write_store(out: Path, store_dir) -> None:
+    """Load graph.trig (named graphs) and graph.ttl (their union, as the default graph)
+    into an on-disk Oxigraph store, replacing what it held."""
+    import pyoxigraph as ox
+    path = Path(store_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(path))
+    store.clear()
+    with open(out / "graph.trig", "rb") as f:
+        store.bulk_load(f, format=ox.RdfFormat.TRIG)
+    with open(out / "graph.ttl", "rb") as f:
+        store.bulk_load(f, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+    store.flush()
+    del store
+    (path / STORE_MARKER).write_text("an Oxigraph store written by kg build --store\n", encoding="utf-8")
 
 
 def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> BuildReport:
@@ -197,6 +223,8 @@ def open_store(source):
     default graph (SPARQL over Oxigraph's union-as-default would repeat a triple once per
     speech that states it)."""
     import pyoxigraph as ox
+    if (Path(source) / STORE_MARKER).exists():
+        return ox.Store.read_only(str(source))
     path = graph_file(source)
     store = ox.Store()
     if path.suffix == ".trig":

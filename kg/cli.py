@@ -32,7 +32,9 @@ def main():
               help="Worker processes for extraction.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check.")
 @click.option("--full", is_flag=True, help="Ignore the cache: extract every speech again.")
-def build(inputs, out_dir, jobs, no_validate, full):
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Also keep the graph in an on-disk Oxigraph store here (kg query -g DIR uses it).")
+def build(inputs, out_dir, jobs, no_validate, full, store_dir):
     """Build the graph from INPUTS (files or folders; default: examples/).
 
     \b
@@ -43,7 +45,7 @@ def build(inputs, out_dir, jobs, no_validate, full):
     try:
         with _progress_bar() as progress:
             report = api.build(list(inputs) or None, out_dir, jobs=jobs, validate_shapes=not no_validate,
-                               full=full, progress=progress)
+                               full=full, progress=progress, store_dir=store_dir)
     except api.BuildLocked as e:
         _fail(str(e))
     for problem in report.problems:

@@ -140,3 +140,15 @@ def test_diff_reports_what_a_rebuild_added_and_removed(built, tmp_path):
     assert "+ Industry · 氢能" in r.output and "- Industry · 生物医药" in r.output
     assert "- collection#1" in r.output
     assert "+ 振宇 · 市长" in r.output and "- 建华 · 市长" in r.output
+
+
+def test_build_into_an_on_disk_store_and_query_it(tmp_path):
+    (tmp_path / "in.txt").write_text("临江高新区要发展物流产业。\n", encoding="utf-8")
+    store = tmp_path / "store"
+    r = CliRunner().invoke(main, ["build", str(tmp_path / "in.txt"), "-o", str(tmp_path / "out"),
+                                  "--store", str(store), "-j", "1"])
+    assert r.exit_code == 0, r.output
+    (tmp_path / "out" / "graph.trig").unlink()         # the store alone answers
+    r = CliRunner().invoke(main, ["query", "--name", "entities_by_type", "-g", str(store), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert "Zone" in r.output and "Industry" in r.output
