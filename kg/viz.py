@@ -274,7 +274,7 @@ def layout(view: dict) -> dict | None:
     g.add_edges_from((e["from"], e["to"]) for e in view["edges"])
     scale = 40 * len(view["nodes"]) ** 0.5
     # k above the default (1/sqrt(n)) spreads the linked core; isolated entities ring it
-    pos = nx.spring_layout(g, k=3 / len(view["nodes"]) ** 0.5, seed=LAYOUT_SEED, iterations=50, scale=scale)
+    pos = nx.spring_layout(g, k=3 / len(view["nodes"]) ** 0.5, seed=LAYOUT_SEED, iterations=30, scale=scale)
     return {k: [round(float(x), 1), round(float(y), 1)] for k, (x, y) in pos.items()}
 
 
