@@ -250,6 +250,8 @@ def viz(source, path, max_nodes, min_docs, types, document, entity, depth):
                         entity=entity, depth=depth)
     except FileNotFoundError as e:
         _fail(str(e))
+    except LookupError as e:
+        _fail(str(e).strip("'\""))
     click.echo(f"wrote {target}")
 
 

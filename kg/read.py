@@ -93,7 +93,8 @@ def decode_bytes(data: bytes) -> str:
 def _html_text(data: bytes) -> str:
     from bs4 import BeautifulSoup
     soup = BeautifulSoup(data, "lxml")
-    for tag in soup(["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe"]):
+    # the <title> (with the site name) goes with <head>: the page's own heading names the speech
+    for tag in soup(["head", "script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe"]):
         tag.decompose()
     return soup.get_text("\n")
 

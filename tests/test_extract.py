@@ -109,3 +109,9 @@ def test_role_linked_to_the_body_it_belongs_to():
     assert roles["市委书记"] == "市委"
     rels = {(r.subject[1], r.predicate, r.object[1]) for r in ex.relations}
     assert ("开发区党工委书记", "roleIn", "开发区党工委") in rels
+
+
+def test_office_written_before_a_name():
+    ex = run("刚才，管委会主任李华同志作了报告。")
+    persons = {m.label: m.attrs.get("role") for m in ex.mentions if m.type == "Person"}
+    assert persons == {"李华": "管委会主任"}

@@ -50,6 +50,14 @@ def _word_freq(word: str) -> int:
     return tokenizer().FREQ.get(word) or 0
 
 
+def _title_before(text: str, start: int) -> str | None:
+    """An office written right before a name (管委会主任李华同志 → 主任)."""
+    for title in _titles():
+        if title != "同志" and text.endswith(title, 0, start):
+            return title
+    return None
+
+
 def _starts_after_boundary(text: str, start: int) -> bool:
     if start == 0 or not is_cjk(text[start - 1]):
         return not (start > 0 and PLACEHOLDER_RUN.match(text[start - 1]))
@@ -99,7 +107,8 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
                 continue
             title = m.group()
             role = None if title == "同志" else title
-            found.append(mention(doc, s, start, m.start(), "Person", role=role))
+            before = None if role else _title_before(s.text, start)   # 管委会主任李华同志
+            found.append(mention(doc, s, start, m.start(), "Person", role=role or before))
             if role:
                 found.append(mention(doc, s, m.start(), m.end(), "Role"))
         for name in _leaders():
