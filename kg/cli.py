@@ -184,9 +184,11 @@ def query(sparql, query_file, name, params, list_queries, source, fmt, engine, a
 
 @main.command()
 @click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True)
-@click.option("--top", type=int, default=5, show_default=True, help="Most mentioned entities per type.")
+@click.option("--top", type=int, default=5, show_default=True,
+              help="Most mentioned and most central entities per type, members per community.")
 def stats(source, top):
-    """Counts per entity type and the most mentioned entities.
+    """Counts per entity type, the most mentioned and most central entities (PageRank),
+    the communities (Louvain) and the duplicate speeches.
 
     \b
     Example:
@@ -200,6 +202,15 @@ def stats(source, top):
     for etype, c in s["types"].items():
         top_labels = "、".join(f"{label}({n})" for label, n in s["top"].get(etype, []))
         click.echo(f"  {etype:13} {c['entities']:6} entities in {c['speeches']:4} speeches  {top_labels}")
+    from kg import analysis
+    g = analysis.projection(source)
+    click.echo("most central (PageRank over relations and co-mentions):")
+    for etype, ranked in sorted(analysis.central(g, top).items(), key=lambda kv: api._type_order(kv[0])):
+        click.echo(f"  {etype:13} " + "、".join(label for label, _ in ranked))
+    groups = analysis.communities(g, top)
+    click.echo(f"communities (Louvain): {len(groups)}")
+    for i, group in enumerate(groups[:top]):
+        click.echo(f"  #{i} ({group['size']} entities): " + "、".join(group["central"]))
     if s["duplicates"]:
         click.echo(f"duplicates ({len(s['duplicates'])}, not counted in the speech counts above):")
         for copy, original, similarity in s["duplicates"]:
@@ -306,6 +317,28 @@ def push(source, store_url, full):
         _fail(str(e))
     click.echo(f"replaced {len(report.replaced)} graph(s), unchanged {len(report.unchanged)}, "
                f"deleted {len(report.deleted)}")
+
+
+@main.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "jsonld", "nquads", "csv"]), required=True)
+@click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True)
+@click.option("-o", "--output", "path", default=None,
+              help="File (a folder for csv); default: in the graph's folder.")
+@click.option("--co-mention", type=int, default=2, show_default=True,
+              help="GraphML/GEXF: link two entities named together in at least this many speeches.")
+def export_command(fmt, source, path, co_mention):
+    """Export for Gephi (GraphML, GEXF), JSON-LD tools, N-Quads or spreadsheets (CSV).
+
+    \b
+    Examples:
+      kg export --format gexf -o zones.gexf
+      kg export --format csv -o tables/
+    """
+    from kg.export import export
+    try:
+        click.echo(f"wrote {export(source, fmt, path, co_mention)}")
+    except FileNotFoundError as e:
+        _fail(str(e))
 
 
 @main.command(name="diff")

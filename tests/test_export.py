@@ -1,0 +1,82 @@
+"""Exports round-trip: Gephi formats, JSON-LD, N-Quads, CSV tables; analytics."""
+import csv
+
+import networkx as nx
+import pytest
+import rdflib
+
+from kg import analysis, api
+from kg.export import CSV_TABLES, export
+
+SPEECHES = {
+    "a.txt": "在临江高新区推进会上的讲话\n临江高新区要发展新能源汽车产业和生物医药产业。建华市长强调要推进“放管服”改革。\n"
+             "力争2025年营业收入达到500亿元以上。\n",
+    "b.txt": "在青川经开区大会上的讲话\n青川经开区要发展新能源汽车产业和生物医药产业，推进“放管服”改革。\n",
+    "c.txt": "在综合保税区会议上的讲话\n综合保税区要发展跨境电商和现代物流，加强与苏州的合作。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    root = tmp_path_factory.mktemp("exp")
+    for name, text in SPEECHES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    api.build([str(root / n) for n in SPEECHES], str(root / "out"), html=False)
+    return root / "out"
+
+
+def quads_of(ds):
+    return {(s, p, o, g.identifier if hasattr(g, "identifier") else g) for s, p, o, g in ds.quads((None, None, None, None))}
+
+
+def test_projection_nodes_relations_and_co_mentions(out):
+    g = analysis.projection(out)
+    labels = {d["label"]: n for n, d in g.nodes(data=True)}
+    car, bio = labels["新能源汽车"], labels["生物医药"]
+    assert g.nodes[car]["type"] == "Industry" and g.nodes[car]["speeches"] == 2
+    co = [d for _, _, d in g.edges(car, data=True) if d["relation"] == "co_mention"] + \
+         [d for _, _, d in g.edges(bio, data=True) if d["relation"] == "co_mention"]
+    assert any(d["weight"] == 2 for d in co)
+    assert any(d["relation"] == "focusesOn" for _, _, d in g.edges(data=True))
+
+
+@pytest.mark.parametrize("fmt, reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_gephi_formats_read_back(out, tmp_path, fmt, reader):
+    path = export(out, fmt, tmp_path / f"g.{fmt}")
+    g = analysis.projection(out)
+    h = reader(path)
+    assert h.number_of_nodes() == g.number_of_nodes()
+    assert h.number_of_edges() == g.number_of_edges()
+    assert "新能源汽车" in {d.get("label") for _, d in h.nodes(data=True)}
+
+
+def test_jsonld_and_nquads_hold_the_same_quads_as_trig(out, tmp_path):
+    trig = rdflib.Dataset()
+    trig.parse(out / "graph.trig", format="trig")
+    for fmt, rdf_format in (("jsonld", "json-ld"), ("nquads", "nquads")):
+        path = export(out, fmt, tmp_path / f"g.{fmt}")
+        other = rdflib.Dataset()
+        other.parse(path, format=rdf_format)
+        assert quads_of(other) == quads_of(trig), fmt
+
+
+def test_csv_tables_have_the_documented_columns(out, tmp_path):
+    folder = export(out, "csv", tmp_path / "tables")
+    for name, columns in CSV_TABLES.items():
+        raw = (tmp_path / "tables" / name).read_bytes()
+        assert raw.startswith("\ufeff".encode("utf-8"))
+        rows = list(csv.reader((tmp_path / "tables" / name).read_text(encoding="utf-8-sig").splitlines()))
+        assert rows[0] == columns
+    targets = list(csv.DictReader((tmp_path / "tables" / "targets.csv").read_text(encoding="utf-8-sig").splitlines()))
+    goal = next(t for t in targets if t["type"] == "Target")
+    assert (goal["value"], goal["unit"], goal["amount"], goal["year"]) == ("500", "亿元", "50000000000", "2025")
+    people = list(csv.DictReader((tmp_path / "tables" / "people.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert {(p["person"], p["role"]) for p in people} == {("建华", "市长")}
+
+
+def test_central_and_communities(out):
+    g = analysis.projection(out)
+    central = analysis.central(g, top=3)
+    assert central["Industry"][0][0] in ("新能源汽车", "生物医药")
+    groups = analysis.communities(g)
+    assert groups and sum(c["size"] for c in groups) <= g.number_of_nodes()
