@@ -246,7 +246,8 @@ def validate(source):
 @click.option("--document", default=None, help="Only this speech's entities (its identifier).")
 @click.option("--entity", default=None, help="An entity's label: show its neighbourhood.")
 @click.option("--depth", type=int, default=1, show_default=True)
-def viz(source, path, max_nodes, min_docs, types, document, entity, depth):
+@click.option("--community", type=int, default=None, help="Only community K (numbers as in kg stats).")
+def viz(source, path, max_nodes, min_docs, types, document, entity, depth, community):
     """Render an interactive offline HTML view of the graph.
 
     \b
@@ -258,7 +259,7 @@ def viz(source, path, max_nodes, min_docs, types, document, entity, depth):
                                       "view.html")
         api.render_view(source, target, max_nodes=max_nodes, min_docs=min_docs,
                         types=types.split(",") if types else None, document=document,
-                        entity=entity, depth=depth)
+                        entity=entity, depth=depth, community=community)
     except FileNotFoundError as e:
         _fail(str(e))
     except LookupError as e:

@@ -56,7 +56,8 @@ SELECT DISTINCT ?e ?type ?label WHERE {{
   ?e a ?type ; rdfs:label ?label .
 }}"""
 SPEECH_QUERY = PREFIXES + """
-SELECT DISTINCT ?e ?id WHERE { ?doc kfq:mentions ?e ; dcterms:identifier ?id . }"""
+SELECT DISTINCT ?e ?id ?copy WHERE { ?doc kfq:mentions ?e ; dcterms:identifier ?id .
+  OPTIONAL { ?doc kfq:duplicateOf ?original BIND(true AS ?copy) } }"""
 ALIAS_QUERY = PREFIXES + "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
 FIELD_QUERY = PREFIXES + f"""
 SELECT DISTINCT ?e ?p ?o WHERE {{
@@ -83,15 +84,8 @@ SELECT DISTINCT ?e ?id ?text ?sb ?b ?end WHERE {
 
 def graph_path(source) -> Path:
     """An output folder or a graph file → the graph file to read (graph.trig preferred)."""
-    p = Path(source)
-    if p.is_dir():
-        for name in ("graph.trig", "graph.ttl"):
-            if (p / name).is_file():
-                return p / name
-        raise FileNotFoundError(f"{p}: no graph.trig or graph.ttl (run `kg build` first)")
-    if not p.is_file():
-        raise FileNotFoundError(f"{p}: no such file")
-    return p
+    from kg.api import graph_file
+    return graph_file(source)
 
 
 def _open_store(path: Path):
@@ -117,9 +111,12 @@ def load_view(source) -> dict:
     speeches, fields, roles, source sentences), ``edges`` and ``documents``."""
     store = _open_store(graph_path(source))
     nodes = _entities(store)
+    copies = set()
     for r in _rows(store, SPEECH_QUERY):
         if r["e"].value in nodes:
             nodes[r["e"].value]["speeches"].append(r["id"].value)
+            if r["copy"] is not None:
+                copies.add(r["id"].value)
     for r in _rows(store, ALIAS_QUERY):
         if r["e"].value in nodes:
             nodes[r["e"].value]["aliases"].append(r["alias"].value)
@@ -134,7 +131,12 @@ def load_view(source) -> dict:
         n["aliases"] = sorted(set(n["aliases"]) - {n["label"]})
         n["roles"] = sorted(set(n["roles"]))
         n["speeches"] = sorted(set(n["speeches"]))
-        n["docs"] = len(n["speeches"])
+        # a copy of a speech (kfq:duplicateOf) is not a second speech mentioning it
+        n["docs"] = max(1, len(set(n["speeches"]) - copies))
+    from kg.analysis import community_of, projection
+    groups = community_of(projection(source))
+    for n in nodes.values():
+        n["community"] = groups.get(n["id"], -1)
     edges = [{"from": r["s"].value, "to": r["o"].value, "relation": _local(r["p"].value)}
              for r in _rows(store, EDGE_QUERY) if r["s"].value in nodes and r["o"].value in nodes]
     titles: dict[str, str] = {}
@@ -203,11 +205,12 @@ def _round_robin(groups: dict[str, list], limit: int) -> list:
 # ---------------------------------------------------------------- selecting a part
 
 def select(view: dict, *, max_nodes: int = 300, min_docs: int = 1, types=None, document=None,
-           entity=None, depth: int = 1) -> dict:
+           entity=None, depth: int = 1, community: int | None = None) -> dict:
     """A part of the view, at most ``max_nodes`` entities:
     - ``entity`` (a label, alias or IRI): that entity and its neighbours up to ``depth``
       relation steps, nearest first;
     - ``document`` (a speech id): the entities that speech mentions;
+    - ``community`` (a number from ``kg stats``, 0 = largest): that community's entities;
     - otherwise the entities mentioned by the most speeches.
     ``types`` and ``min_docs`` filter every kind of selection (the chosen entity itself
     always stays). Raises LookupError for an unknown entity or speech."""
@@ -217,7 +220,8 @@ def select(view: dict, *, max_nodes: int = 300, min_docs: int = 1, types=None, d
 
     def wanted(n) -> bool:
         return (n["docs"] >= min_docs and (types is None or n["type"] in types)
-                and (document is None or document in n["speeches"]))
+                and (document is None or document in n["speeches"])
+                and (community is None or n.get("community") == community))
 
     if entity is not None:
         start = [n["id"] for n in view["nodes"] if _names(n, entity)]

@@ -314,3 +314,11 @@ def test_render_replaces_atomically(tmp_path, view):
     viz.render_html(view, target)
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["v.html"]
+
+
+def test_community_selection_and_toggle(view, page):
+    assert 'id="colourBy"' in page
+    numbered = [n for n in view["nodes"] if n["community"] >= 0]
+    assert numbered, "co-mentions and relations make at least one community"
+    first = viz.select(view, community=0)
+    assert first["nodes"] and {n["community"] for n in first["nodes"]} == {0}
