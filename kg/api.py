@@ -161,6 +161,8 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
     report.outputs.append(str(out / "build.ttl"))
     if html:
         report.outputs.append(render_view(out, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
+        from kg.report import render_report
+        report.outputs.append(render_report(out, out / "report.html"))
     if validate_shapes:
         report.validated, report.violations = _validate_changed(quads, extractions, report.reused == 0)
     report.documents = len(documents)

@@ -21,10 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.link import fold
+from kg.link import INDUSTRY_TAIL, fold
 from kg.model import ENTITY_TYPES
 
-INDUSTRY_TAIL = re.compile(r"(产业集群|产业链|产业|行业)$")
 PREDICTION_QUERY = """
 PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>

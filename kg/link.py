@@ -16,6 +16,7 @@ from kg.model import Entity, Extraction, Mention
 ID_BASE = "https://w3id.org/kfq-kg/id/"
 FOLD_PUNCT = re.compile(r"[\s\"'“”‘’《》〈〉「」『』()（）\[\]【】、,，.。:：;；!！?？·•…—\-]+")
 FOLD_PLACEHOLDER = re.compile(r"[xX×＊*_＿]+")
+INDUSTRY_TAIL = re.compile(r"(产业集群|产业链|产业|行业)$")
 # attributes copied from mentions onto the entity (first mention wins)
 ENTITY_ATTRS = ("indicator", "value", "unit", "qualifier", "year", "amount", "currency",
                 "role", "organization", "goal")
@@ -33,6 +34,8 @@ def merge_key(m: Mention) -> tuple[str, str]:
         return (m.type, m.attrs["identity"])
     name = m.attrs.get("canonical") or m.label
     key = fold(name) or name
+    if m.type == "Industry":          # 高新技术产业 and 高新技术 are one sector
+        key = INDUSTRY_TAIL.sub("", key) if len(INDUSTRY_TAIL.sub("", key)) >= 2 else key
     if FOLD_PLACEHOLDER.search(name) and m.type != "Target":
         key = f"{m.doc_id}\x1f{key}"
     return (m.type, key)

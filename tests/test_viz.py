@@ -322,3 +322,19 @@ def test_community_selection_and_toggle(view, page):
     assert numbered, "co-mentions and relations make at least one community"
     first = viz.select(view, community=0)
     assert first["nodes"] and {n["community"] for n in first["nodes"]} == {0}
+
+
+def test_build_writes_a_report_page(tmp_path):
+    from kg import api
+    src = tmp_path / "in"
+    src.mkdir()
+    text = "在临江高新区大会上的讲话\n临江高新区要发展新能源汽车产业，力争营业收入达到500亿元以上。\n"
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    (src / "b.txt").write_text(text, encoding="utf-8")
+    (src / "c.txt").write_text("在<script>恶意</script>园区会上的讲话\n推进改革。\n", encoding="utf-8")
+    api.build([str(src)], str(tmp_path / "out"))
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "力争营业收入达到500亿元以上" in page and "新能源汽车" in page
+    assert "重复 a" in page                                  # b is marked as a copy of a
+    assert "<script>恶意" not in page and "&lt;script&gt;恶意" in page
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", page)

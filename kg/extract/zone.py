@@ -58,8 +58,8 @@ def _name_start(s: Sentence, head_start: int) -> int:
             break
         if not placeholder and len(word) < 2:
             break
-        if flag == "vn" and any(f == "vn" for _, f, _ in words):
-            break           # 分析研判开发区: a run of actions, not a name
+        if flag == "vn" and words:
+            break           # 合作园区, but not 研究青川开发区: an action only right before the head
         words.append((word, flag, placeholder))
     while words and words[-1][1] in LEADING_EXCLUDED_FLAGS and not words[-1][2]:
         words.pop()

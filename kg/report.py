@@ -1,0 +1,46 @@
+"""The report page (DIR/report.html): counts per type, top industries and zones, a sortable
+table of every target, and the speech list with copies marked. One offline HTML file; all
+text escaped by the template engine."""
+from __future__ import annotations
+
+from pathlib import Path
+
+PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+TARGETS = PREFIXES + """SELECT ?target ?indicator ?value ?unit ?amount ?year
+       (GROUP_CONCAT(DISTINCT ?id; SEPARATOR=" ") AS ?speeches) WHERE {
+  ?t a kfq:Target ; rdfs:label ?target . ?doc kfq:mentions ?t ; dcterms:identifier ?id .
+  OPTIONAL { ?t kfq:indicator ?indicator } OPTIONAL { ?t kfq:valueText ?value }
+  OPTIONAL { ?t kfq:unit ?unit } OPTIONAL { ?t kfq:amount ?amount } OPTIONAL { ?t kfq:year ?year }
+} GROUP BY ?target ?indicator ?value ?unit ?amount ?year ORDER BY ?speeches ?target"""
+SPEECHES = PREFIXES + """SELECT ?id ?title ?original ?similarity (COUNT(DISTINCT ?e) AS ?entities) WHERE {
+  ?doc a kfq:Document ; dcterms:identifier ?id . OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?doc kfq:mentions ?e }
+  OPTIONAL { ?x kfq:duplicate ?doc ; kfq:original/dcterms:identifier ?original ; kfq:similarity ?similarity }
+} GROUP BY ?id ?title ?original ?similarity ORDER BY ?id"""
+
+
+def _value(term):
+    return "" if term is None else term.value
+
+
+def report_data(source, top: int = 15) -> dict:
+    from kg import api
+    s = api.stats(source, top)
+    store = api.open_store(source)
+    targets = [{k: _value(r[k]) for k in ("target", "indicator", "value", "unit", "amount", "year", "speeches")}
+               for r in store.query(TARGETS)]
+    speeches = [{k: _value(r[k]) for k in ("id", "title", "original", "similarity", "entities")}
+                for r in store.query(SPEECHES)]
+    return {"stats": s, "targets": targets, "speeches": speeches,
+            "top_industries": s["top"].get("Industry", []), "top_zones": s["top"].get("Zone", [])}
+
+
+def render_report(source, path) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from kg.viz import TEMPLATE_DIR, _write_atomically
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]))
+    html = env.get_template("report.html").render(**report_data(source))
+    return _write_atomically(Path(path), html)
