@@ -20,6 +20,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 VIS_DIR = ("templates", "lib", "vis-9.1.2")          # inside the installed pyvis package
 MAX_SENTENCES_PER_ENTITY = 20     # bounds the page size: a busy entity has thousands
 LAYOUT_IN_PYTHON_ABOVE = 500      # nodes: beyond this vis's physics takes too long to settle
+SPRING_LAYOUT_AT_MOST = 2000      # beyond this networkx's spring layout takes too long too
 STABILISATION_ITERATIONS = 200
 LAYOUT_SEED = 7
 
@@ -272,6 +273,8 @@ def layout(view: dict) -> dict | None:
     None (the page lets vis stabilise, then stops the physics)."""
     if len(view["nodes"]) <= LAYOUT_IN_PYTHON_ABOVE:
         return None
+    if len(view["nodes"]) > SPRING_LAYOUT_AT_MOST:
+        return _sunflower(view)
     import networkx as nx
     g = nx.Graph()
     g.add_nodes_from(n["id"] for n in view["nodes"])
@@ -280,6 +283,26 @@ def layout(view: dict) -> dict | None:
     # k above the default (1/sqrt(n)) spreads the linked core; isolated entities ring it
     pos = nx.spring_layout(g, k=3 / len(view["nodes"]) ** 0.5, seed=LAYOUT_SEED, iterations=30, scale=scale)
     return {k: [round(float(x), 1), round(float(y), 1)] for k, (x, y) in pos.items()}
+
+
+def _sunflower(view: dict) -> dict:
+    """An O(n) layout for very large views: communities side by side on a grid, each a
+    golden-angle spiral with its most mentioned entities at the centre."""
+    import math
+    groups: dict[int, list] = {}
+    for n in view["nodes"]:                       # nodes come most mentioned first
+        groups.setdefault(n.get("community", -1), []).append(n["id"])
+    ordered = sorted(groups.values(), key=len, reverse=True)
+    columns = max(1, math.ceil(math.sqrt(len(ordered))))
+    cell = 30 * math.sqrt(max(len(g) for g in ordered)) + 200
+    golden = math.pi * (3 - math.sqrt(5))
+    pos = {}
+    for i, members in enumerate(ordered):
+        cx, cy = (i % columns) * cell, (i // columns) * cell
+        for j, node in enumerate(members):
+            r = 15 * math.sqrt(j)
+            pos[node] = [round(cx + r * math.cos(j * golden), 1), round(cy + r * math.sin(j * golden), 1)]
+    return pos
 
 
 def json_for_script(data) -> str:
