@@ -14,17 +14,13 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.graph import NS
+
 FORMATS = ("graphml", "gexf", "jsonld", "nquads", "csv")
 DEFAULT_NAMES = {"graphml": "graph.graphml", "gexf": "graph.gexf", "jsonld": "graph.jsonld",
                  "nquads": "graph.nq", "csv": "tables"}
 JSONLD_CONTEXT = {
-    "kfq": "https://w3id.org/kfq-kg/ontology#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    **{p: NS[p] for p in ("kfq", "rdfs", "skos", "dcterms", "prov", "nif", "xsd")},
     "label": {"@id": "rdfs:label"},
     "altLabel": {"@id": "skos:altLabel"},
     "mentions": {"@id": "kfq:mentions", "@type": "@id"},
