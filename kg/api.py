@@ -160,9 +160,10 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
                             for d in documents])
     report.outputs.append(str(out / "build.ttl"))
     if html:
-        report.outputs.append(render_view(out, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
         from kg.report import render_report
-        report.outputs.append(render_report(out, out / "report.html"))
+        store = open_store(out)        # parsed once for both pages
+        report.outputs.append(render_view(store, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
+        report.outputs.append(render_report(store, out / "report.html"))
     if validate_shapes:
         report.validated, report.violations = _validate_changed(quads, extractions, report.reused == 0)
     report.documents = len(documents)
@@ -225,6 +226,8 @@ def open_store(source):
     default graph (SPARQL over Oxigraph's union-as-default would repeat a triple once per
     speech that states it)."""
     import pyoxigraph as ox
+    if isinstance(source, ox.Store):
+        return source                  # already open: the build shares one with its pages
     if (Path(source) / STORE_MARKER).exists():
         return ox.Store.read_only(str(source))
     path = graph_file(source)
@@ -245,8 +248,9 @@ def open_store(source):
 
 
 def render_view(source, path, **selection) -> str:
+    """Write an HTML view of ``source`` (a folder, a graph file or an open store)."""
     from kg import viz
-    view = viz.load_view(graph_file(source))
+    view = viz.load_view(source)
     if selection:
         view = viz.select(view, **selection)
     viz.render_html(view, path)

@@ -89,18 +89,9 @@ def graph_path(source) -> Path:
     return graph_file(source)
 
 
-def _open_store(path: Path):
-    import pyoxigraph as ox
-    fmt = ox.RdfFormat.TRIG if path.suffix.lower() == ".trig" else ox.RdfFormat.TURTLE
-    store = ox.Store()
-    store.load(path=str(path), format=fmt)
-    return store
-
-
 def _rows(store, query: str):
-    # Each speech's named graph repeats the descriptions of its entities: query the union
-    # and let DISTINCT fold the repeats.
-    return store.query(query, use_default_graph_as_union=True)
+    # the store's default graph is the union of the speeches' graphs (kg.api.open_store)
+    return store.query(query)
 
 
 def _local(iri: str) -> str:
@@ -110,7 +101,8 @@ def _local(iri: str) -> str:
 def load_view(source) -> dict:
     """The graph as plain data for the page: ``nodes`` (entities with labels, aliases,
     speeches, fields, roles, source sentences), ``edges`` and ``documents``."""
-    store = _open_store(graph_path(source))
+    from kg.api import open_store
+    store = open_store(source)
     nodes = _entities(store)
     copies = set()
     for r in _rows(store, SPEECH_QUERY):
@@ -135,7 +127,7 @@ def load_view(source) -> dict:
         # a copy of a speech (kfq:duplicateOf) is not a second speech mentioning it
         n["docs"] = max(1, len(set(n["speeches"]) - copies))
     from kg.analysis import community_of, projection
-    groups = community_of(projection(source))
+    groups = community_of(projection(store))
     for n in nodes.values():
         n["community"] = groups.get(n["id"], -1)
     edges = [{"from": r["s"].value, "to": r["o"].value, "relation": _local(r["p"].value)}
