@@ -9,12 +9,13 @@ from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.base import glued_into_word, mention
+from kg.extract.enumeration import listed_mentions
 from kg.model import Document, Mention, Sentence
 
 
 @lru_cache(maxsize=1)
 def _matcher() -> lexicon.TermMatcher:
-    generic = set(lexicon.load("industry_generic.txt"))
+    generic = _generic_words()
     return lexicon.TermMatcher({t: c for t, c in lexicon.industry_map().items()
                                 if t not in generic and c not in generic})
 
@@ -45,4 +46,21 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
         for i, (start, end, term, canonical) in enumerate(matches):
             if not glued_into_word(s.text, start, end) and _named_as_industry(s.text, matches, i):
                 found.append(mention(doc, s, start, end, "Industry", label=canonical, written=term))
+        found += listed_mentions(doc, s, "Industry", keep=_sector_item)   # 肉羊、肉牛产业
     return found
+
+
+SECTOR_NOUN_FLAGS = {"n", "nz", "ng"}
+
+
+def _sector_item(item, items) -> bool:
+    """An item of a list closed by 产业: a sector is named by nouns (肉羊, 苗林), not by a
+    clause (有特色的, 培育科技), and is not an evaluative category (主导、特色产业)."""
+    from kg.segment import pos_tag
+    return item.text not in _generic_words() and all(
+        flag in SECTOR_NOUN_FLAGS for _, flag in pos_tag(item.text))
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> frozenset:
+    return frozenset(lexicon.load("industry_generic.txt"))

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.base import glued_into_word, mention
+from kg.extract.enumeration import listed_mentions
 from kg.model import Document, Mention, Sentence
 
 
@@ -23,29 +24,13 @@ def _matcher() -> lexicon.TermMatcher:
 
 # an anonymised place: placeholders plus an administrative unit (X市, ××镇××村)
 ANONYMISED_RE = re.compile(r"(?:[Xx×＊*_＿]+(?:省|市|县|区|镇|乡|村))+")
-# a list of short names closed by 等 and the kind of place they are (孟坝、平泉、新集等小城镇)
-LISTED_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等(?:\d+个)?(?:小城镇|乡镇|重点镇|镇|乡|村|县|市|地区|省份|城市)")
-
-
-FUNCTION_CHARS = set("了的在和与及是对把从向到为以")
-
-
-def _listed(doc: Document, s: Sentence) -> list[Mention]:
-    found = []
-    for m in LISTED_RE.finditer(s.text):
-        pos = m.start(1)
-        for i, name in enumerate(m.group(1).split("、")):
-            skip = 1 if i == 0 and len(name) == 3 and name[0] in FUNCTION_CHARS else 0
-            found.append(mention(doc, s, pos + skip, pos + len(name), "Place"))
-            pos += len(name) + 1
-    return found
 
 
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
         found += [mention(doc, s, m.start(), m.end(), "Place") for m in ANONYMISED_RE.finditer(s.text)]
-        found += _listed(doc, s)
+        found += listed_mentions(doc, s, "Place", max_item=3)   # 孟坝、平泉等小城镇
         for start, end, term, canonical in _matcher().find(s.text):
             if glued_into_word(s.text, start, end):
                 continue

@@ -112,9 +112,10 @@ def _quoted(doc, s) -> list[Mention]:
 
 @lru_cache(maxsize=1)
 def _other_types() -> frozenset:
-    """Names the lexicons give another type: a quoted “林下经济” is an industry."""
+    """Names the lexicons give another type: a quoted “林下经济” is an industry, “园中园" a zone."""
     return frozenset(lexicon.industry_map()) | frozenset(lexicon.load("roles.txt")) | frozenset(
-        lexicon.load("organizations.txt")) | frozenset(lexicon.places())
+        lexicon.load("organizations.txt")) | frozenset(lexicon.places()) | frozenset(
+        lexicon.load("zone_designations.txt"))
 
 
 def _carried_out(text: str, quote_start: int) -> bool:

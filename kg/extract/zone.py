@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.base import PLACEHOLDER_RUN, mention
+from kg.extract.enumeration import listed_mentions
 from kg.model import Document, Mention, Sentence
 from kg.segment import pos_tag
 
@@ -28,6 +29,18 @@ def _heads() -> lexicon.TermMatcher:
 @lru_cache(maxsize=1)
 def _designations() -> frozenset:
     return frozenset(lexicon.load("zone_designations.txt"))
+
+
+@lru_cache(maxsize=1)
+def _ranks() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.load("zone_ranks.txt", folder="patterns"), key=len, reverse=True))
+
+
+def _rank_start(text: str, head_start: int) -> int:
+    """处级开发区, 省级以上开发区: a rank written right before the head names a class of zone."""
+    before = text[max(0, head_start - 6):head_start]
+    rank = next((r for r in _ranks() if before.endswith(r)), "")
+    return head_start - len(rank)
 
 
 @lru_cache(maxsize=1)
@@ -85,11 +98,14 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
         for start, end, term, _ in _heads().find(s.text):
-            name_start = _name_start(s, start)
+            name_start = min(_name_start(s, start), _rank_start(s.text, start))
             if name_start < start:
                 found.append(mention(doc, s, name_start, end, "Zone"))
             elif term in _designations() and term not in _generic():
                 found.append(mention(doc, s, start, end, "Zone"))
+        # 中日、中韩等国际合作园区: zones named by their partners; 化工、医药等园区 lists
+        # the industries of parks, not parks
+        found += listed_mentions(doc, s, "Zone", keep=lambda item, _: item.text not in lexicon.industry_map())
     return found
 
 
