@@ -26,28 +26,46 @@ DEFAULT_OUTPUT = "output"
 PARALLEL_MIN_DOCS = 8        # below this a process pool costs more than it saves
 
 
-def extract_all(documents, jobs: int = 1, progress=None) -> list[Extraction]:
+def extract_all(documents, jobs: int = 1, progress=None, problems=None) -> list[Extraction]:
     """Extract every document, in ``jobs`` processes for a large enough batch; calls
-    ``progress()`` after each document."""
-    from kg.extract import extract_document
+    ``progress()`` after each document. With a ``problems`` list, a speech whose extraction
+    fails is left out and reported there (the rest is still extracted); without, it raises."""
     if jobs > 1 and len(documents) >= PARALLEL_MIN_DOCS:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = []
-            for ex in pool.map(extract_document, documents, chunksize=4):
-                results.append(ex)
+            outcomes = []
+            for outcome in pool.map(_extract_one, documents, chunksize=4):
+                outcomes.append(outcome)
                 progress and progress()
-            return results
+    else:
+        outcomes = []
+        for d in documents:
+            outcomes.append(_extract_one(d))
+            progress and progress()
     results = []
-    for d in documents:
-        results.append(extract_document(d))
-        progress and progress()
+    for doc, outcome in zip(documents, outcomes):
+        if isinstance(outcome, Extraction):
+            results.append(outcome)
+        elif problems is None:
+            raise RuntimeError(f"{doc.source} ({doc.id}): {outcome}")
+        else:
+            problems.append(Problem(doc.source, f"speech {doc.id} left out: {outcome}"))
     return results
 
 
+def _extract_one(doc) -> Extraction | str:
+    """The speech's extraction, or why it failed: one speech's text must not stop a build."""
+    from kg.extract import extract_document
+    try:
+        return extract_document(doc)
+    except Exception as e:       # noqa: BLE001 - reported per speech, the build goes on
+        return f"extraction failed ({type(e).__name__}: {e})"
+
+
 def extract_with_cache(documents, out: Path, *, jobs: int = 1, full: bool = False,
-                       progress=None) -> tuple[list[Extraction], int]:
+                       progress=None, problems=None) -> tuple[list[Extraction], int]:
     """Extractions for ``documents``, reusing the output folder's cache for unchanged
-    speeches (unless ``full``); returns them in input order and how many were reused."""
+    speeches (unless ``full``); returns them in input order and how many were reused.
+    A speech that fails to extract is missing from the result (see ``extract_all``)."""
     from kg import cache
     cached = {} if full else {d.id: cache.load(out, d) for d in documents}
     todo = [d for d in documents if cached.get(d.id) is None]
@@ -59,14 +77,14 @@ def extract_with_cache(documents, out: Path, *, jobs: int = 1, full: bool = Fals
 
     if progress:
         progress(done[0], len(documents))
-    fresh = {ex.document.id: ex for ex in extract_all(todo, jobs, progress and step)}
+    fresh = {ex.document.id: ex for ex in extract_all(todo, jobs, progress and step, problems)}
     for ex in fresh.values():
         cache.store(out, ex)
     for ex in cached.values():
         if ex is not None:
             ex.from_cache = True
     cache.prune(out, [d.id for d in documents])
-    return [fresh.get(d.id) or cached[d.id] for d in documents], len(documents) - len(todo)
+    return [ex for d in documents if (ex := fresh.get(d.id) or cached[d.id])], len(documents) - len(todo)
 
 
 def run_id(documents) -> str:
@@ -147,7 +165,9 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
     report = BuildReport()
     documents, report.problems = read.read_inputs(list(inputs or [DEFAULT_INPUT]))
     documents = _unique_ids(documents, report.problems)
-    extractions, report.reused = extract_with_cache(documents, out, jobs=jobs, full=full, progress=progress)
+    extractions, report.reused = extract_with_cache(documents, out, jobs=jobs, full=full,
+                                                    progress=progress, problems=report.problems)
+    documents = [ex.document for ex in extractions]      # without any that failed to extract
     entities = link.link(extractions)
     relations = [r for ex in extractions for r in ex.relations]
     rid = run_id(documents)

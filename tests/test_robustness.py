@@ -101,3 +101,30 @@ def test_sigkill_leaves_previous_outputs_whole(tmp_path):
             assert sum(1 for _ in ox.parse(data, format=fmt)) > 0
         before = {name: (out / name).read_bytes() for name in before}
     assert not [p for p in os.listdir(out) if p.endswith(".tmp") and not p.startswith(".")]
+
+
+def test_a_speech_that_breaks_an_extractor_is_left_out_and_named(tmp_path, monkeypatch):
+    """An extractor bug met by one speech's text costs that speech, not the build."""
+    from kg.extract import zone
+    real = zone.extract
+
+    def breaks_on_marker(doc, sentences):
+        if "触发故障" in doc.text:
+            raise ValueError("unexpected text")
+        return real(doc, sentences)
+
+    monkeypatch.setattr(zone, "extract", breaks_on_marker)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(GOOD, encoding="utf-8")
+    (src / "bad.txt").write_text(GOOD + "这句话会触发故障。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    [line] = [l for l in result.output.splitlines() if "bad.txt" in l]
+    assert "extraction failed" in line and "ValueError" in line
+    graph = rdflib.Dataset()
+    graph.parse(out / "graph.trig", format="trig")
+    ids = {str(o) for _, _, o, _ in graph.quads((None, rdflib.DCTERMS.identifier, None, None))}
+    assert "good" in ids and "bad" not in ids
