@@ -115,3 +115,30 @@ def test_office_written_before_a_name():
     ex = run("刚才，管委会主任李华同志作了报告。")
     persons = {m.label: m.attrs.get("role") for m in ex.mentions if m.type == "Person"}
     assert persons == {"李华": "管委会主任"}
+
+
+def test_quoted_idioms_and_manner_words_are_not_programs():
+    ex = run("不能搞“两张皮”，要发挥资金“四两拨千斤”的作用，改变“输血式”帮扶。")
+    assert not {"两张皮", "四两拨千斤", "输血式"} & found(ex, "Program")
+
+
+def test_quoted_goal_is_not_a_program():
+    ex = run("全区上下要围绕“力争进入全省前五名、争创国家级开发区”的目标奋斗。")
+    assert not any("争创" in p for p in found(ex, "Program"))
+
+
+def test_compound_quoted_strategy_is_split_into_its_halves():
+    ex = run("深入实施“科技强区、产业富民”战略，加快形成“一核两翼、三带五区”布局。")
+    assert {"科技强区", "产业富民", "一核两翼", "三带五区"} <= found(ex, "Program")
+
+
+def test_short_parallel_slogan_stays_whole():
+    ex = run("坚持“稳增长、促改革”的工作要求。")
+    assert "稳增长、促改革" in found(ex, "Program")
+
+
+def test_program_name_does_not_start_with_a_measure_word_or_conjunction():
+    ex = run("完成了5处集中供水工程，实施工业强县和三大战略。")
+    programs = found(ex, "Program")
+    assert not any(p.startswith(("处", "和")) or "和三大" in p for p in programs)
+    assert "三大战略" in programs

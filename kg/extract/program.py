@@ -24,6 +24,7 @@ COUNTED_RE = re.compile(rf"(?<![{NUMERALS}])[{SLOGAN_NUMERALS}](?:个|大|种|�
 PAIRED_RE = re.compile(rf"(?<![{NUMERALS}])([{SLOGAN_NUMERALS}])([\u4e00-\u9fff]{{1,2}})\1(?=[\u4e00-\u9fff])")
 # quotes holding these are speech or emphasis (“要我干”, “能够做什么”), not a name
 COLLOQUIAL = re.compile(r"[我你他她吗呢吧啊]|什么|怎样|怎么|有些|还能|但")
+QUOTED_GOAL = re.compile(r"力争|争创|争当|晋升")
 MAX_MODIFIER_TOKENS = 4
 MIN_MODIFIER_CHARS = 4
 # jieba POS flags of words that can be part of a program's name: nouns, names, noun-verbs,
@@ -31,6 +32,8 @@ MIN_MODIFIER_CHARS = 4
 NAME_PART_FLAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "v", "an", "a", "b", "m", "mq", "j", "l", "i", "eng"}
 LEADING_VERB_FLAGS = {"v", "vd", "ad", "d", "a"}
 MAX_LABEL_CHARS = 16
+MEASURE_WORDS = set("户处个项条座家所台套批名")
+CONJUNCTIONS = "和与及"
 
 
 @lru_cache(maxsize=1)
@@ -76,13 +79,21 @@ def _head_after(text: str, pos: int) -> str | None:
 
 
 def _is_ordinary_word(name: str) -> bool:
-    from kg.segment import tokenizer
-    return (tokenizer().FREQ.get(name) or 0) > EMPHASIS_WORD_FREQ
+    """A word of jieba's own dictionary (窗口, 两张皮, 四两拨千斤), not one of our lexicons'."""
+    from kg.segment import USER_WORD_FREQ, tokenizer
+    return 0 < (tokenizer().FREQ.get(name) or 0) < USER_WORD_FREQ
 
 
 def _is_emphasis(s: Sentence, m: re.Match, name: str) -> bool:
-    """A short quote of an ordinary word, or one qualifying a noun (“时时放心不下”的责任感)."""
-    return len(name) <= 5 and (_is_ordinary_word(name) or s.text.startswith("的", m.end()))
+    """A short quote of an ordinary word or idiom, a manner word (“输血式”), or one
+    qualifying a noun (“时时放心不下”的责任感)."""
+    return len(name) <= 5 and (_is_ordinary_word(name) or name.endswith("式")
+                               or s.text.startswith("的", m.end()))
+
+
+def _is_goal(name: str) -> bool:
+    """A quoted goal (“力争…进入前三名”, “争创国家级”) is a target, not an initiative's name."""
+    return bool(QUOTED_GOAL.search(name))
 
 
 def _book_titles(doc, s) -> list[Mention]:
@@ -99,15 +110,38 @@ def _quoted(doc, s) -> list[Mention]:
     for m in QUOTE_RE.finditer(s.text):
         name = m.group(1)
         head = _head_after(s.text, m.end())
-        if not _meaningful(name) or COLLOQUIAL.search(name) or name in _other_types():
+        if not _meaningful(name) or COLLOQUIAL.search(name) or name in _other_types() \
+                or _is_goal(name):
             continue
-        if not (head or _carried_out(s.text, m.start()) or _slogan_shaped(name)
-                or _followed_by_program_word(s.text, m.end()) or _in_quote_list(s.text, m)):
+        named = head or _carried_out(s.text, m.start()) or _followed_by_program_word(s.text, m.end()) \
+            or _in_quote_list(s.text, m)
+        if not (named or (_slogan_shaped(name) and not _is_emphasis(s, m, name))):
+            continue
+        parts = _standalone_parts(name, bool(head))
+        if parts:
+            found += [mention(doc, s, m.start(1) + at, m.start(1) + at + len(part), "Program")
+                      for at, part in parts]
             continue
         end = m.end() + len(head) if head else m.end()
         alias = name + head if head else None
         found.append(mention(doc, s, m.start(), end, "Program", label=name, alias=alias))
     return found
+
+
+def _standalone_parts(name: str, headed: bool) -> list[tuple[int, str]]:
+    """A compound quoted slogan split where each half stands alone (guideline): the halves of
+    a named strategy (“工业强县、产业富民”战略), or numbered slogans side by side
+    (“一区四园、一线八域”). Short parallel clauses (“保增长、保民生”) stay whole."""
+    parts, at = [], 0
+    for part in name.split("、"):
+        parts.append((at, part))
+        at += len(part) + 1
+    if len(parts) < 2:
+        return []
+    numbered = all(sum(c in NUMERALS for c in p) >= 2 for _, p in parts)
+    if (headed and all(len(p) >= 4 for _, p in parts)) or numbered:
+        return parts
+    return []
 
 
 @lru_cache(maxsize=1)
@@ -169,8 +203,11 @@ def _headed(doc, s) -> list[Mention]:
             if len(words) == MAX_MODIFIER_TOKENS or _is_stop(word) or flag not in NAME_PART_FLAGS \
                     or not all(is_cjk(c) or c.isdigit() for c in word):
                 break
+            if len(word) > 1 and word[0] in CONJUNCTIONS:
+                words.append((word[1:], flag))      # 工业强县|和三大战略: the name is 三大战略
+                break
             words.append((word, flag))
-        while words and words[-1][1] in LEADING_VERB_FLAGS:
+        while words and (words[-1][1] in LEADING_VERB_FLAGS or _leading_filler(words[-1][0])):
             words.pop()         # 完善/创新/激活 …机制: a verb phrase, not a name
         modifier = "".join(w for w, _ in reversed(words))
         name_start = start - len(modifier)
@@ -181,6 +218,11 @@ def _headed(doc, s) -> list[Mention]:
                 and _meaningful(s.text[name_start:end]) and modifier not in _generic():
             found.append(mention(doc, s, name_start, end, "Program"))
     return found
+
+
+def _leading_filler(word: str) -> bool:
+    """A measure word after a count (5处|集中供水工程) does not start a name."""
+    return word in MEASURE_WORDS
 
 
 def _numbered(doc, s) -> list[Mention]:
