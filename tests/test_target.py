@@ -60,3 +60,20 @@ def test_counting_words_and_names_are_not_figures():
 def test_chinese_numerals_read():
     assert parse_number("两") == 2 and parse_number("十五") == 15 and parse_number("1,200") == 1200
     assert parse_number("**") is None
+
+
+REPORT = ("同志们：\n"
+          "一、回顾总结成绩，坚定发展信心。\n"
+          "一是抓项目、强基础。全年新建标准厂房12栋，新增规上企业35家。\n"
+          "二是惠民生。新建保障性住房300套，力争明年再建200套。\n"
+          "二、明确今年任务，突出发展重点。\n"
+          "新建标准厂房20栋，新增规上企业40家。\n")
+
+
+def test_figures_in_a_review_section_are_achieved():
+    targets = {(m.attrs["value"], m.attrs["unit"]) for m in by_type(REPORT, "Target")}
+    metrics = {(m.attrs["value"], m.attrs["unit"]) for m in by_type(REPORT, "Metric")}
+    assert {("12", "栋"), ("35", "家"), ("300", "套")} <= metrics
+    assert not {("12", "栋"), ("35", "家"), ("300", "套")} & targets
+    # a clause's own goal word still makes a goal inside the review; the next section plans
+    assert {("200", "套"), ("20", "栋"), ("40", "家")} <= targets

@@ -207,10 +207,28 @@ def _ranks(doc: Document, s: Sentence) -> list[Mention]:
 
 def extract_targets(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
-    for s in sentences:
+    for s, reviewing in zip(sentences, _review_sections(sentences)):
         if any(ch.isdigit() or ch in CN_DIGITS or ch in "XxAB前争" for ch in s.text):
-            found += _figures(doc, s, _tense(s.text)) + _ranks(doc, s)
+            tense = "achieved" if reviewing else _tense(s.text)
+            found += _figures(doc, s, tense) + _ranks(doc, s)
     return _dedupe(found)
+
+
+TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
+
+
+def _review_sections(sentences: list[Sentence]) -> list[bool]:
+    """For each sentence, whether it stands in a section reviewing the past (see
+    review_heading_cues in targets.yaml): a new top-level heading ends such a section."""
+    p = patterns()
+    reviewing, flags = False, []
+    for s in sentences:
+        if TOP_HEADING.match(s.text):
+            reviewing = _any(s.text, p["review_heading_cues"])
+        elif s.text.lstrip().startswith(tuple(p["review_sentence_starts"])):
+            reviewing = True
+        flags.append(reviewing)
+    return flags
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
