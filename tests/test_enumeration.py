@@ -56,3 +56,9 @@ def test_zone_inside_zone_is_a_zone_not_a_program():
     ex = run("支持有实力的企业投资建设“园中园”。")
     assert "园中园" in found(ex, "Zone")
     assert "园中园" not in found(ex, "Program")
+
+
+def test_departments_listed_before_their_kind():
+    ex = run("此项工作由财政、交通、水务等部门负责，企业、高校等单位配合。")
+    assert {"财政", "交通", "水务"} <= found(ex, "Organization")
+    assert not {"企业", "高校"} & found(ex, "Organization")

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.base import glued_into_word, mention
+from kg.extract.enumeration import listed_mentions
 from kg.segment import pos_tag
 from kg.model import Document, Mention, Sentence
 
@@ -63,4 +64,11 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
                 start -= len(hidden.group()) if hidden else 0
                 found.append(mention(doc, s, start, end, "Organization"))
         found += _headed(doc, s)
+        # 发改、住建、扶贫等部门: departments or firms named before their kind
+        found += listed_mentions(doc, s, "Organization", keep=_body_item)
     return found
+
+
+def _body_item(item, items) -> bool:
+    """A listed body is named, not generic (企业、高校等单位 lists kinds of bodies)."""
+    return item.text not in _company_stop()
