@@ -26,8 +26,10 @@ def read_inputs(paths: list[str]) -> tuple[list[Document], list[Problem]]:
         if path.suffix.lower() not in SUPPORTED:
             problems.append(Problem(str(path), f"skipped: unsupported file type {path.suffix or '(none)'}"))
             continue
+        warnings: list[str] = []
         try:
-            documents += read_file(path)
+            documents += read_file(path, warnings)
+            problems += [Problem(str(path), w, fatal=False) for w in warnings]
         except ReadError as e:
             problems.append(Problem(str(path), str(e)))
         except Exception as e:       # a reader bug must not stop the build
@@ -48,7 +50,8 @@ def _expand(paths, problems):
     return files
 
 
-def read_file(path) -> list[Document]:
+def read_file(path, warnings: list[str] | None = None) -> list[Document]:
+    """The speeches of one file; what was read but not cleanly goes into ``warnings``."""
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_BYTES:
@@ -60,14 +63,19 @@ def read_file(path) -> list[Document]:
     elif suffix in HTML_SUFFIXES:
         text = _html_text(data)
     else:
-        text = decode_bytes(data)
+        text = decode_bytes(data, warnings)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
         raise ReadError("empty (no text)")
     return split_collection(path, text)
 
 
-def decode_bytes(data: bytes) -> str:
+# UTF-8 with a few broken bytes inside (a bad copy or a cut-and-paste) is still UTF-8: read
+# it with the broken bytes replaced, as long as they are at most this share of the file
+MAX_BROKEN_UTF8 = 0.01
+
+
+def decode_bytes(data: bytes, warnings: list[str] | None = None) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -83,6 +91,12 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    if broken <= MAX_BROKEN_UTF8 * len(text):
+        if warnings is not None:
+            warnings.append(f"read as UTF-8 with {broken} broken byte sequence(s) replaced by �")
+        return text
     from charset_normalizer import from_bytes
     best = from_bytes(data).best()
     if best is None:

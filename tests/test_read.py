@@ -107,3 +107,17 @@ def test_publisher_wrapper_is_cut_from_the_title(tmp_path):
     (tmp_path / "w.txt").write_text("下面是小编为大家整理的2024年度市长在园区推进会上的讲话，供大家参考。\n同志们：\n",
                                     encoding="utf-8")
     assert read_file(tmp_path / "w.txt")[0].title == "2024年度市长在园区推进会上的讲话"
+
+
+def test_utf8_with_a_few_broken_bytes_inside_is_read_with_a_warning(tmp_path):
+    from kg.read import read_inputs
+    text = "在临江高新区推进会上的讲话\n" + "临江高新区要发展新能源汽车产业，力争营业收入500亿元以上。\n" * 20
+    data = text.encode("utf-8")
+    middle = len(data) // 2
+    middle -= middle % 3          # a character boundary (each of these characters is 3 bytes)
+    path = tmp_path / "broken.txt"
+    path.write_bytes(data[:middle] + b"\xff\xfe\x80" + data[middle:])
+    docs, problems = read_inputs([str(path)])
+    assert len(docs) == 1 and "新能源汽车" in docs[0].text
+    [problem] = problems
+    assert not problem.fatal and "broken.txt" in str(problem) and "broken byte" in problem.reason
