@@ -4,7 +4,9 @@
 
 Makes a synthetic view (entities of every type, relation edges), renders it with
 kg.viz.render_html, opens it from disk in Debian's Chromium (Playwright) and reports the
-time from navigation start to the first drawn frame of the network, and the page size.
+time from navigation start to the first drawn frame of the network, the time from a
+click's neighbourhood highlight to the next drawn frame (first click, then a second one
+that only restyles what changes), and the page size.
 Goal: a 5,000-node view interactive within 3 s.
 """
 from __future__ import annotations
@@ -57,9 +59,20 @@ def main():
                 const v = window.kgViewer.network;
                 v.once("afterDrawing", () => done(performance.now()));
                 v.redraw(); })""")
+            # a click's neighbourhood highlight: time from the call to the next drawn frame
+            highlight_ms = page.evaluate("""() => new Promise(done => {
+                const v = window.kgViewer, id = v.data.nodes[0].id, t = performance.now();
+                v.network.once("afterDrawing", () => done(performance.now() - t));
+                v.focusNode(id); })""")
+            # a second click while one is highlighted: only the nodes and edges that change are updated
+            next_ms = page.evaluate("""() => new Promise(done => {
+                const v = window.kgViewer, id = v.data.nodes[1].id, t = performance.now();
+                v.network.once("afterDrawing", () => done(performance.now() - t));
+                v.focusNode(id); })""")
             page.close()
             print(json.dumps({"nodes": n, "render_html_s": round(render_s, 2),
                               "interactive_s": round(first_draw / 1000, 2),
+                              "highlight_ms": round(highlight_ms), "next_highlight_ms": round(next_ms),
                               "page_MB": round(path.stat().st_size / 2**20, 2)}), flush=True)
         browser.close()
 

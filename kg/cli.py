@@ -254,16 +254,35 @@ def viz(source, path, max_nodes, min_docs, types, document, entity, depth, commu
     Example:
       kg viz --entity 新能源汽车 --depth 2 -o car.html
     """
+    from kg import viz as views
+    chosen = None
+    if types:
+        known = {t.lower(): t for t in views.VIEW_TYPES}
+        names = [t.strip() for t in types.split(",") if t.strip()]
+        unknown = [t for t in names if t.lower() not in known]
+        if unknown or not names:
+            raise click.BadParameter(f"unknown type(s) {', '.join(unknown) or repr(types)}; "
+                                     f"choose from {', '.join(views.VIEW_TYPES)} (any case)",
+                                     param_hint="'--types'")
+        chosen = [known[t.lower()] for t in names]
     try:
         target = path or os.path.join(source if os.path.isdir(source) else os.path.dirname(source) or ".",
                                       "view.html")
-        api.render_view(source, target, max_nodes=max_nodes, min_docs=min_docs,
-                        types=types.split(",") if types else None, document=document,
-                        entity=entity, depth=depth, community=community)
+        view = views.load_view(source)
+        if entity is not None:
+            exact, found = views.find_entities(view, entity)
+            if found and not exact:
+                labels = {n["id"]: n["label"] for n in view["nodes"]}
+                shown = "、".join(labels[i] for i in found[:5]) + ("…" if len(found) > 5 else "")
+                click.echo(f"no entity labelled '{entity}'; showing the {len(found)} whose label or alias "
+                           f"contains it: {shown}")
+        view = views.select(view, max_nodes=max_nodes, min_docs=min_docs, types=chosen, document=document,
+                            entity=entity, depth=depth, community=community, substring=True)
+        views.render_html(view, target)
     except FileNotFoundError as e:
         _fail(str(e))
     except LookupError as e:
-        _fail(str(e).strip("'\""))
+        _fail(str(e.args[0]) if e.args else str(e))
     click.echo(f"wrote {target}")
 
 

@@ -20,21 +20,48 @@ SPEECHES = PREFIXES + """SELECT ?id ?title ?original ?similarity (COUNT(DISTINCT
   OPTIONAL { ?doc kfq:mentions ?e }
   OPTIONAL { ?x kfq:duplicate ?doc ; kfq:original/dcterms:identifier ?original ; kfq:similarity ?similarity }
 } GROUP BY ?id ?title ?original ?similarity ORDER BY ?id"""
+# every typed, labelled entity in the graph (api.stats counts only those that a speech
+# other than a copy mentions; the build summary counts them as extracted)
+TYPE_COUNTS = PREFIXES + """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?type ; rdfs:label ?label }
+GROUP BY ?type"""
 
 
 def _value(term):
     return "" if term is None else term.value
 
 
+def format_amount(raw: str) -> str:
+    """An amount in yuan for reading: 亿 / 万 rounded to two decimals, else thousands
+    separators; the raw value stays in the table cell's data-sort attribute."""
+    try:
+        x = float(raw)
+    except (TypeError, ValueError):
+        return raw or ""
+    for unit, size in (("亿", 1e8), ("万", 1e4)):
+        if abs(x) >= size:
+            return f"{x / size:,.2f}".rstrip("0").rstrip(".") + " " + unit
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
 def report_data(source, top: int = 15) -> dict:
     from kg import api
+    from kg.viz import TYPE_NAMES, VIEW_TYPES, natural_key
     s = api.stats(source, top)
     store = api.open_store(source)
     targets = [{k: _value(r[k]) for k in ("target", "indicator", "value", "unit", "amount", "year", "speeches")}
                for r in store.query(TARGETS)]
+    for t in targets:
+        t["speeches"] = " ".join(sorted(t["speeches"].split(), key=natural_key))
+        t["amount_text"] = format_amount(t["amount"])
+    targets.sort(key=lambda t: (natural_key(t["speeches"]), t["target"]))
     speeches = [{k: _value(r[k]) for k in ("id", "title", "original", "similarity", "entities")}
                 for r in store.query(SPEECHES)]
-    return {"stats": s, "targets": targets, "speeches": speeches,
+    speeches.sort(key=lambda d: natural_key(d["id"]))
+    totals = {r["type"].value.rsplit("#", 1)[-1]: int(r["n"].value) for r in store.query(TYPE_COUNTS)}
+    cards = [{"type": t, "name": TYPE_NAMES.get(t, t), "entities": totals[t],
+              "outside_copies": s["types"].get(t, {}).get("entities", 0)}
+             for t in VIEW_TYPES if t in totals]
+    return {"stats": s, "targets": targets, "speeches": speeches, "cards": cards,
             "top_industries": s["top"].get("Industry", []), "top_zones": s["top"].get("Zone", [])}
 
 

@@ -23,13 +23,17 @@ LAYOUT_IN_PYTHON_ABOVE = 500      # nodes: beyond this vis's physics takes too l
 SPRING_LAYOUT_AT_MOST = 2000      # beyond this networkx's spring layout takes too long too
 STABILISATION_ITERATIONS = 200
 LAYOUT_SEED = 7
+LARGE_VIEW = 1000                 # nodes: beyond this no edge labels, edges hidden on drag/zoom
+GRID_CELL = (130, 44)             # spacing of the grid of unlinked entities beside the core
 
 # Metric (achieved figures) is not a guideline type, but the graph holds it.
 VIEW_TYPES = ENTITY_TYPES[:4] + ("Metric",) + ENTITY_TYPES[4:]
+# one clearly different hue per type (Zone red / Person pink, Industry cyan / Organization
+# blue, Target green / Metric purple)
 TYPE_COLOURS = {
-    "Zone": "#e4572e", "Industry": "#17a2b8", "Program": "#e0a800", "Target": "#5c9e31",
-    "Metric": "#a3c585", "Role": "#8e6c8a", "Person": "#d1495b", "Organization": "#2e86ab",
-    "Place": "#9c6644",
+    "Zone": "#d62728", "Industry": "#17becf", "Program": "#f0a30a", "Target": "#2ca02c",
+    "Metric": "#9467bd", "Role": "#5f7185", "Person": "#e377c2", "Organization": "#1f5fbf",
+    "Place": "#8c564b",
 }
 TYPE_NAMES = {
     "Zone": "开发区", "Industry": "产业", "Program": "政策项目", "Target": "目标",
@@ -71,8 +75,9 @@ SELECT DISTINCT ?s ?p ?o WHERE {{
   VALUES ?p {{ {" ".join("kfq:" + r for r in RELATIONS)} }}
   ?s ?p ?o }}"""
 DOC_QUERY = PREFIXES + """
-SELECT DISTINCT ?id ?title WHERE { ?doc a kfq:Document ; dcterms:identifier ?id .
-  OPTIONAL { ?doc dcterms:title ?title } }"""
+SELECT DISTINCT ?id ?title ?copy WHERE { ?doc a kfq:Document ; dcterms:identifier ?id .
+  OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?doc kfq:duplicateOf ?original BIND(true AS ?copy) } }"""
 MENTION_QUERY = PREFIXES + """
 SELECT DISTINCT ?e ?id ?text ?sb ?b ?end WHERE {
   ?m kfq:mentionOf ?e ; kfq:inDocument/dcterms:identifier ?id ; kfq:inSentence ?s ;
@@ -123,7 +128,7 @@ def load_view(source) -> dict:
     for n in nodes.values():
         n["aliases"] = sorted(set(n["aliases"]) - {n["label"]})
         n["roles"] = sorted(set(n["roles"]))
-        n["speeches"] = sorted(set(n["speeches"]))
+        n["speeches"] = sorted(set(n["speeches"]), key=natural_key)
         # a copy of a speech (kfq:duplicateOf) is not a second speech mentioning it
         n["docs"] = max(1, len(set(n["speeches"]) - copies))
     from kg.analysis import community_of, projection
@@ -136,12 +141,29 @@ def load_view(source) -> dict:
     for r in _rows(store, DOC_QUERY):
         title = r["title"].value if r["title"] is not None else ""
         titles[r["id"].value] = min(titles.get(r["id"].value, title), title) or title
-    type_rank = {t: i for i, t in enumerate(VIEW_TYPES)}
+        if r["copy"] is not None:
+            copies.add(r["id"].value)
     return {
-        "nodes": sorted(nodes.values(), key=lambda n: (-n["docs"], type_rank[n["type"]], n["label"], n["id"])),
+        "nodes": sorted(nodes.values(), key=_rank),
         "edges": sorted(edges, key=lambda e: (e["from"], e["relation"], e["to"])),
-        "documents": [{"id": k, "title": titles[k]} for k in sorted(titles)],
+        "documents": [{"id": k, "title": titles[k], "copy": k in copies} for k in sorted(titles, key=natural_key)],
     }
+
+
+_TYPE_RANK = {t: i for i, t in enumerate(VIEW_TYPES)}
+
+
+def _rank(n: dict) -> tuple:
+    """Most speeches first, then most source sentences, then type order and label."""
+    return (-n["docs"], -n.get("mention_count", 0), _TYPE_RANK.get(n["type"], len(_TYPE_RANK)),
+            n["label"], n["id"])
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that puts ``#2`` before ``#10``: digit runs compare as numbers."""
+    import re
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text) if part)
 
 
 def _entities(store) -> dict[str, dict]:
@@ -198,15 +220,19 @@ def _round_robin(groups: dict[str, list], limit: int) -> list:
 # ---------------------------------------------------------------- selecting a part
 
 def select(view: dict, *, max_nodes: int = 300, min_docs: int = 1, types=None, document=None,
-           entity=None, depth: int = 1, community: int | None = None) -> dict:
+           entity=None, depth: int = 1, community: int | None = None, substring: bool = False) -> dict:
     """A part of the view, at most ``max_nodes`` entities:
     - ``entity`` (a label, alias or IRI): that entity and its neighbours up to ``depth``
       relation steps, nearest first;
     - ``document`` (a speech id): the entities that speech mentions;
     - ``community`` (a number from ``kg stats``, 0 = largest): that community's entities;
-    - otherwise the entities mentioned by the most speeches.
+    - otherwise the entities mentioned by the most speeches, each type getting a fair share
+      of the cap (see :func:`fair_share`) so that a type whose entities are each
+      mentioned once (targets, people, places) is not crowded out by ties.
     ``types`` and ``min_docs`` filter every kind of selection (the chosen entity itself
-    always stays). Raises LookupError for an unknown entity or speech."""
+    always stays). With ``substring``, an ``entity`` that is no label or alias is looked
+    up as a part of labels and aliases (see :func:`find_entities`). Raises LookupError
+    for an unknown entity or speech."""
     types = set(types) if types else None
     if document is not None and document not in {d["id"] for d in view["documents"]}:
         raise LookupError(f"no speech with id {document!r}")
@@ -217,19 +243,46 @@ def select(view: dict, *, max_nodes: int = 300, min_docs: int = 1, types=None, d
                 and (community is None or n.get("community") == community))
 
     if entity is not None:
-        start = [n["id"] for n in view["nodes"] if _names(n, entity)]
-        if not start:
+        exact, start = find_entities(view, entity)
+        if not start or not (exact or substring):
             raise LookupError(f"no entity labelled {entity!r}")
         by_id = {n["id"]: n for n in view["nodes"]}
         ordered = _breadth_first(view["edges"], start, depth)
         keep = [i for i in ordered if i in start or wanted(by_id[i])][:max(max_nodes, len(start))]
     else:
-        keep = [n["id"] for n in view["nodes"] if wanted(n)][:max_nodes]
+        keep = fair_share([n for n in view["nodes"] if wanted(n)], max_nodes)
     return _subview(view, set(keep))
+
+
+def fair_share(candidates: list[dict], max_nodes: int) -> list[str]:
+    """At most ``max_nodes`` ids: first each type's best ``max_nodes // types`` entities
+    (all of a smaller type), then the rest of the cap by speech count, then by number of
+    source sentences. Below one per type it is the plain ranking."""
+    ranked = sorted(candidates, key=_rank)
+    by_type: dict[str, list] = defaultdict(list)
+    for n in ranked:
+        by_type[n["type"]].append(n["id"])
+    share = max_nodes // len(by_type) if by_type else 0
+    keep = {i for ids in by_type.values() for i in ids[:share]}
+    for n in ranked:
+        if len(keep) >= max_nodes:
+            break
+        keep.add(n["id"])
+    return [n["id"] for n in ranked if n["id"] in keep]
 
 
 def _names(node: dict, name: str) -> bool:
     return name in (node["id"], node["label"]) or name in node["aliases"]
+
+
+def find_entities(view: dict, name: str) -> tuple[bool, list[str]]:
+    """(exact, ids): the entities whose IRI, label or alias is ``name``; if there is none,
+    those whose label or an alias contains it (exact is then False), most mentioned first."""
+    exact = [n["id"] for n in view["nodes"] if _names(n, name)]
+    if exact or not name:
+        return True, exact
+    return False, [n["id"] for n in sorted(view["nodes"], key=_rank)
+                   if name in n["label"] or any(name in a for a in n["aliases"])]
 
 
 def _breadth_first(edges, start: list[str], depth: int) -> list[str]:
@@ -269,12 +322,34 @@ def layout(view: dict) -> dict | None:
         return _sunflower(view)
     import networkx as nx
     g = nx.Graph()
-    g.add_nodes_from(n["id"] for n in view["nodes"])
-    g.add_edges_from((e["from"], e["to"]) for e in view["edges"])
-    scale = 40 * len(view["nodes"]) ** 0.5
-    # k above the default (1/sqrt(n)) spreads the linked core; isolated entities ring it
-    pos = nx.spring_layout(g, k=3 / len(view["nodes"]) ** 0.5, seed=LAYOUT_SEED, iterations=30, scale=scale)
-    return {k: [round(float(x), 1), round(float(y), 1)] for k, (x, y) in pos.items()}
+    g.add_edges_from((e["from"], e["to"]) for e in view["edges"] if e["from"] != e["to"])
+    linked = [n["id"] for n in view["nodes"] if n["id"] in g]
+    unlinked = [n["id"] for n in view["nodes"] if n["id"] not in g]
+    pos: dict[str, list] = {}
+    if linked:
+        g = g.subgraph(linked)
+        scale = 40 * len(linked) ** 0.5
+        # k above the default (1/sqrt(n)) spreads the linked core
+        spring = nx.spring_layout(g, k=3 / len(linked) ** 0.5, seed=LAYOUT_SEED, iterations=30, scale=scale)
+        pos = {k: [round(float(x), 1), round(float(y), 1)] for k, (x, y) in spring.items()}
+    pos.update(grid_beside(pos, unlinked))
+    return pos
+
+
+def grid_beside(core: dict, ids: list[str]) -> dict:
+    """Entities without relations on a compact grid right of the core's bounding box
+    (most mentioned first), about as tall as the core, instead of a wide ring around it."""
+    import math
+    if not ids:
+        return {}
+    dx, dy = GRID_CELL
+    if core:
+        xs, ys = [p[0] for p in core.values()], [p[1] for p in core.values()]
+        left, top, height = max(xs) + 2 * dx, min(ys), max(ys) - min(ys)
+    else:
+        left, top, height = 0.0, 0.0, 0.0
+    rows = max(1, min(len(ids), max(int(height // dy) + 1, math.ceil(math.sqrt(len(ids) * dx / dy)))))
+    return {i: [round(left + (k // rows) * dx, 1), round(top + (k % rows) * dy, 1)] for k, i in enumerate(ids)}
 
 
 def _sunflower(view: dict) -> dict:
@@ -326,7 +401,8 @@ def render_html(view: dict, path, title: str = "kfq-kg") -> str:
     positions = layout(view)
     payload = {"nodes": view["nodes"], "edges": view["edges"], "documents": view["documents"],
                "types": list(VIEW_TYPES), "colours": TYPE_COLOURS, "typeNames": TYPE_NAMES,
-               "relations": RELATION_LABELS, "positions": positions,
+               "relations": RELATION_LABELS, "positions": positions, "grid": list(GRID_CELL),
+               "large": len(view["nodes"]) > LARGE_VIEW,
                "stabilisation": STABILISATION_ITERATIONS, "sentenceCap": MAX_SENTENCES_PER_ENTITY}
     html = env.get_template("viewer.html").render(
         title=title, vis_js=Markup(js), vis_css=Markup(css), data=Markup(json_for_script(payload)),

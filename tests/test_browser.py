@@ -108,9 +108,135 @@ def test_report_sorts_and_stays_inert(browser, built):
     page.goto((built / "report.html").as_uri())
     header = page.locator("#targets th").nth(4)                 # amount
     header.click()
-    values = [c for c in page.locator("#targets tbody tr td:nth-child(5)").all_inner_texts() if c.strip()]
-    numbers = [float(v) for v in values]
-    assert numbers == sorted(numbers)
+    raw = page.eval_on_selector_all("#targets tbody tr td:nth-child(5)", "cs => cs.map(c => c.dataset.sort)")
+    numbers = [float(v) for v in raw if v]
+    assert numbers and numbers == sorted(numbers)
+    shown = [c for c in page.locator("#targets tbody tr td:nth-child(5)").all_inner_texts() if c.strip()]
+    assert any("亿" in c or "万" in c or "," in c for c in shown)          # formatted for reading
+    assert page.evaluate("getComputedStyle(document.querySelectorAll('#targets th')[4]).textAlign") == "right"
     assert page.evaluate("window.__pwned") is None
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
+    page.close()
+
+
+def _wait(page, expression, timeout_s=30):
+    """Poll from Python: the page's CSP forbids the eval that wait_for_function polls with."""
+    import time
+    end = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < end, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
+def _visible_hidden(page):
+    return page.evaluate("""() => { const v = window.kgViewer;
+        return v.nodes.get().reduce((c, n) => (c[n.hidden ? 1 : 0]++, c), [0, 0]); }""")
+
+
+def test_speech_filter_hides_fits_and_clears(page):
+    doc = page.evaluate("window.kgViewer.data.documents.find(d => d.title.indexOf('恶意') < 0 && !d.copy).id")
+    # a node the chosen speech does not mention, shown in the panel first
+    other = page.evaluate("""doc => window.kgViewer.data.nodes.find(n => n.speeches.indexOf(doc) < 0).id""", doc)
+    page.evaluate("id => window.kgViewer.focusNode(id)", other)
+    page.wait_for_selector("#panel h3")
+    page.select_option("#speech", doc)
+    page.wait_for_timeout(500)
+    expected = page.evaluate("doc => window.kgViewer.data.nodes.filter(n => n.speeches.indexOf(doc) < 0).length", doc)
+    shown, hidden = _visible_hidden(page)
+    assert hidden == expected > 0 and shown > 0
+    assert page.locator("#panel h3").count() == 0                      # its node is hidden now
+    assert page.evaluate("Object.values(window.kgViewer.nodeState).every(s => s === '')")   # no fading left
+    inside = page.evaluate("""doc => { const v = window.kgViewer, box = document.getElementById('graph');
+        const ids = v.data.nodes.filter(n => n.speeches.indexOf(doc) >= 0).map(n => n.id);
+        const pos = v.network.getPositions(ids);
+        return ids.every(id => { const p = v.network.canvasToDOM(pos[id]);
+            return p.x >= 0 && p.y >= 0 && p.x <= box.clientWidth && p.y <= box.clientHeight; }); }""", doc)
+    assert inside                                                       # fitted to what is visible
+    option = page.locator(f"#speech option[value='{doc}']").inner_text()
+    title = page.evaluate("doc => window.kgViewer.data.documents.find(d => d.id === doc).title", doc)
+    assert option.startswith(title)                                     # title first, id second
+
+
+def test_target_panel_shows_its_fields(page):
+    target = page.evaluate("""() => window.kgViewer.data.nodes.find(n => n.type === 'Target'
+        && n.fields.indicator !== undefined && n.fields.value !== undefined)""")
+    assert target, "the examples state a target with an indicator and a value"
+    page.evaluate("id => window.kgViewer.focusNode(id)", target["id"])
+    page.wait_for_selector("#panel h3")
+    assert page.inner_text("#panel h3") == target["label"]
+    assert page.inner_text("#panel dd[data-field=indicator]") == target["fields"]["indicator"]
+    assert page.inner_text("#panel dd[data-field=value]") == target["fields"]["value"]
+    for f in ("unit", "year"):
+        if f in target["fields"]:
+            assert page.inner_text(f"#panel dd[data-field={f}]") == target["fields"][f]
+    assert "目标 Target" in page.inner_text("#panel .badge")
+
+
+def test_person_panel_shows_roles(page):
+    person = page.evaluate("window.kgViewer.data.nodes.find(n => n.type === 'Person' && n.roles.length)")
+    assert person, "the examples name a person with a role"
+    page.evaluate("id => window.kgViewer.focusNode(id)", person["id"])
+    page.wait_for_selector("#panel h3")
+    assert page.inner_text("#panel dd[data-field=roles]") == "、".join(person["roles"])
+
+
+def test_click_fades_non_neighbours_and_labels_only_its_edges(page):
+    v = page.evaluate("""() => { const v = window.kgViewer;
+        const e = v.data.edges[0], id = e.from;
+        v.highlight(id);
+        const near = new Set([id].concat(v.network.getConnectedNodes(id)));
+        const nodes = v.nodes.get(), edges = v.edges.get();
+        return {
+          farFaded: nodes.filter(n => !near.has(n.id)).every(n => n.opacity < 0.5 && n.font.color.indexOf('0.12') > 0),
+          nearPlain: nodes.filter(n => near.has(n.id)).every(n => n.opacity === 1),
+          labelled: edges.filter(x => x.label && x.label.trim()).map(x => [x.from, x.to]),
+          mine: v.data.edges.filter(x => x.from === id || x.to === id).length,
+          otherFaded: edges.filter(x => x.from !== id && x.to !== id).every(x => x.color.opacity < 0.5),
+          id: id }; }""")
+    assert v["farFaded"] and v["nearPlain"] and v["otherFaded"]
+    assert len(v["labelled"]) == v["mine"] and all(v["id"] in pair for pair in v["labelled"])
+    page.evaluate("window.kgViewer.clearHighlight()")
+    assert page.evaluate("window.kgViewer.edges.get().every(x => !x.label || !x.label.trim())")
+
+
+def test_empty_hint_is_hidden(page):
+    _wait(page, "document.getElementById('status').textContent === ''")
+    assert page.evaluate("getComputedStyle(document.getElementById('status')).display") == "none"
+
+
+def test_corpus_sized_default_view(browser, tmp_path):
+    """About the corpus's size (300 of 700 entities, a third of them linked): every type is
+    there, unlinked entities sit on a grid beside the core and the first fit shows it all."""
+    import random
+    from kg import viz
+    rng = random.Random(5)
+    types = list(viz.VIEW_TYPES)
+    nodes = [{"id": f"urn:e{i}", "type": types[i % len(types)], "label": f"实体{i}号" * (1 + i % 3), "aliases": [],
+              "speeches": ["s1"], "docs": 1 + (i % 40 == 0) * 4, "fields": {}, "roles": [], "mentions": [],
+              "mention_count": rng.randrange(5), "community": -1} for i in range(700)]
+    edges = [{"from": f"urn:e{rng.randrange(0, 9)}", "to": f"urn:e{rng.randrange(9, 700)}", "relation": "hasProgram"}
+             for _ in range(150)]
+    view = viz.select({"nodes": nodes, "edges": edges, "documents": [{"id": "s1", "title": "讲话", "copy": False}]})
+    assert {n["type"] for n in view["nodes"]} == set(types)
+    path = tmp_path / "corpus.html"
+    viz.render_html(view, path)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(path.as_uri())
+    _wait(page, "window.kgViewer !== undefined && document.getElementById('status').textContent === ''")
+    page.wait_for_timeout(500)
+    check = page.evaluate("""() => { const v = window.kgViewer, box = document.getElementById('graph');
+        const linked = new Set(); v.data.edges.forEach(e => { linked.add(e.from); linked.add(e.to); });
+        const pos = v.network.getPositions();
+        const core = Object.keys(pos).filter(i => linked.has(i)), lone = Object.keys(pos).filter(i => !linked.has(i));
+        const bottom = Math.max(...core.map(i => pos[i].y)), right = Math.max(...core.map(i => pos[i].x));
+        const onScreen = Object.keys(pos).every(i => { const p = v.network.canvasToDOM(pos[i]);
+            return p.x >= -1 && p.y >= -1 && p.x <= box.clientWidth + 1 && p.y <= box.clientHeight + 1; });
+        return {lone: lone.length, beside: lone.every(i => pos[i].y > bottom || pos[i].x > right),
+                rows: new Set(lone.map(i => pos[i].y)).size, onScreen: onScreen,
+                labels: v.edges.get().filter(e => e.label && e.label.trim()).length,
+                short: v.nodes.get().every(n => Array.from(n.label).length <= 10)}; }""")
+    assert check["lone"] > 50 and check["beside"] and 1 < check["rows"] < check["lone"]
+    assert check["onScreen"] and check["labels"] == 0 and check["short"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer-corpus-default.png"))
     page.close()

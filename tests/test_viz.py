@@ -338,3 +338,80 @@ def test_build_writes_a_report_page(tmp_path):
     assert "重复 a" in page                                  # b is marked as a copy of a
     assert "<script>恶意" not in page and "&lt;script&gt;恶意" in page
     assert not re.search(r"<(script|link)[^>]+(src|href)=", page)
+
+
+def test_default_cap_gives_every_type_a_share():
+    # 50 programs each in 2 speeches, and 5 targets and 5 people in one: the ties do not crowd them out
+    nodes = [{"id": f"urn:p{i}", "type": "Program", "label": f"项目{i}", "aliases": [], "speeches": ["a", "b"],
+              "docs": 2, "mention_count": 2} for i in range(50)]
+    nodes += [{"id": f"urn:{t}{i}", "type": t, "label": f"{t}{i}", "aliases": [], "speeches": ["a"], "docs": 1,
+               "mention_count": i} for t in ("Target", "Person") for i in range(5)]
+    view = {"nodes": nodes, "edges": [], "documents": [{"id": "a", "title": ""}, {"id": "b", "title": ""}]}
+    kept = viz.select(view, max_nodes=12)["nodes"]
+    types = [n["type"] for n in kept]
+    assert len(kept) == 12 and types.count("Target") == 4 and types.count("Person") == 4
+    # within a type: most mention sentences first
+    assert {n["label"] for n in kept if n["type"] == "Target"} == {"Target4", "Target3", "Target2", "Target1"}
+    assert all(n["type"] == "Program" for n in viz.select(view, max_nodes=2)["nodes"])   # below one per type
+
+
+def test_entity_substring_fallback(view):
+    exact, ids = viz.find_entities(view, "经开")
+    assert not exact and len(ids) == 1                          # an alias contains it
+    assert viz.find_entities(view, "新能源汽车") == (True, [n["id"] for n in view["nodes"] if n["label"] == "新能源汽车"])
+    with pytest.raises(LookupError):
+        viz.select(view, entity="经开")                           # only with substring=True
+    near = viz.select(view, entity="经开", substring=True, depth=1)["nodes"]
+    assert "青川经济技术开发区" in {n["label"] for n in near} and len(near) > 1
+
+
+def test_natural_order_of_speech_ids():
+    ids = ["x#10", "x#2", "x#1", "a"]
+    assert sorted(ids, key=viz.natural_key) == ["a", "x#1", "x#2", "x#10"]
+
+
+def test_unlinked_entities_sit_on_a_grid_beside_the_core():
+    n = viz.LAYOUT_IN_PYTHON_ABOVE + 100
+    nodes = [{"id": f"urn:n{i}", "type": "Industry", "label": f"产业{i}", "aliases": [], "speeches": ["d"],
+              "docs": 1, "fields": {}, "roles": [], "mentions": [], "mention_count": 0} for i in range(n)]
+    edges = [{"from": f"urn:n{i}", "to": f"urn:n{i + 1}", "relation": "focusesOn"} for i in range(0, 400)]
+    pos = viz.layout({"nodes": nodes, "edges": edges, "documents": []})
+    core_right = max(pos[f"urn:n{i}"][0] for i in range(401))
+    lone = [pos[f"urn:n{i}"] for i in range(401, n)]
+    assert all(x > core_right for x, _ in lone)
+    xs, ys = sorted({x for x, _ in lone}), sorted({y for _, y in lone})
+    assert len(xs) * len(ys) >= len(lone) and len(xs) < len(lone)     # rows and columns, not a line or a ring
+    assert xs[1] - xs[0] == viz.GRID_CELL[0] and ys[1] - ys[0] == viz.GRID_CELL[1]
+
+
+def test_palette_separates_the_similar_types():
+    def hue(colour):
+        import colorsys
+        r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return colorsys.rgb_to_hsv(r, g, b)[0] * 360
+    for a, b in [("Zone", "Person"), ("Industry", "Organization"), ("Target", "Metric")]:
+        d = abs(hue(viz.TYPE_COLOURS[a]) - hue(viz.TYPE_COLOURS[b]))
+        assert min(d, 360 - d) >= 30, (a, b)
+    assert len(set(viz.TYPE_COLOURS.values())) == len(viz.TYPE_COLOURS)
+
+
+def test_report_formats_amounts_and_sorts_speeches_naturally(tmp_path):
+    from kg.report import format_amount
+    assert format_amount("50000000000") == "500 亿" and format_amount("12345") == "1.23 万"
+    assert format_amount("1234.5") == "1,234.5" and format_amount("") == ""
+
+
+def test_cli_viz_checks_types_and_entity(out_dir, tmp_path):
+    from click.testing import CliRunner
+    from kg.cli import main
+    run = lambda *a: CliRunner().invoke(main, ["viz", "-g", str(out_dir), "-o", str(tmp_path / "v.html"), *a])
+    r = run("--types", "Zone,Nope")
+    assert r.exit_code == 2 and "Nope" in r.output and "Industry" in r.output
+    r = run("--types", "zone,INDUSTRY")
+    assert r.exit_code == 0, r.output
+    data = json.loads(parse((tmp_path / "v.html").read_text(encoding="utf-8")).data_block)
+    assert {n["type"] for n in data["nodes"]} == {"Zone", "Industry"}
+    r = run("--entity", "不存在")
+    assert r.exit_code == 2 and "no entity labelled '不存在'" in r.output
+    r = run("--entity", "经开")
+    assert r.exit_code == 0 and "contains it" in r.output and "青川经济技术开发区" in r.output
