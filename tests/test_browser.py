@@ -50,7 +50,7 @@ def page(browser, built):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((built / "graph.html").as_uri())
-    page.wait_for_function("window.kgViewer !== undefined")
+    _wait(page, "window.kgViewer !== undefined")
     page.wait_for_timeout(500)
     yield page
     assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
@@ -62,7 +62,7 @@ def test_search_focuses_and_fills_the_panel(page):
     page.fill("#search", "新能源")
     page.wait_for_selector("#results > *")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#panel h3') !== null")
+    _wait(page, "document.querySelector('#panel h3') !== null")
     assert "新能源汽车" in page.inner_text("#panel h3")
     assert page.locator("#panel mark").count() >= 1
     ARTIFACTS.mkdir(exist_ok=True)
@@ -79,15 +79,19 @@ def test_type_filter_hides_nodes(page):
 
 def test_click_on_a_node_shows_its_details(page):
     label = "青川经济技术开发区"
-    point = page.evaluate("""label => {
+    _wait(page, "document.getElementById('status').textContent === ''")   # layout settled
+    page.evaluate("""label => {
         const v = window.kgViewer, n = v.data.nodes.find(n => n.label === label);
         v.network.moveTo({position: v.network.getPositions([n.id])[n.id], scale: 1.0});
-        return v.network.canvasToDOM(v.network.getPositions([n.id])[n.id]);
     }""", label)
     page.wait_for_timeout(300)
+    point = page.evaluate("""label => {
+        const v = window.kgViewer, n = v.data.nodes.find(n => n.label === label);
+        return v.network.canvasToDOM(v.network.getPositions([n.id])[n.id]);
+    }""", label)
     box = page.locator("#graph").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    page.wait_for_function("document.querySelector('#panel h3') !== null")
+    _wait(page, "document.querySelector('#panel h3') !== null")
     assert page.inner_text("#panel h3") == label
     assert "开发区" in page.inner_text("#panel")
 
@@ -96,7 +100,7 @@ def test_hostile_name_shows_as_text_and_runs_nothing(page):
     page.fill("#search", "恶意")
     page.wait_for_selector("#results > *")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#panel h3') !== null")
+    _wait(page, "document.querySelector('#panel h3') !== null")
     assert page.inner_text("#panel h3") == HOSTILE
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#panel img").count() == 0
