@@ -131,11 +131,19 @@ def build(inputs: list[str] | None = None, out_dir: str = DEFAULT_OUTPUT, *, job
     """
     out = Path(out_dir)
     with _build_lock(out):
+        _remove_stale_temp_files(out)
         report = _build(inputs, out, jobs, validate_shapes, html, full, progress)
     if store_dir:
         write_store(out, store_dir)
         report.outputs.append(str(store_dir))
     return report
+
+
+def _remove_stale_temp_files(out: Path) -> None:
+    """Temp files a killed build left behind (``.graph.trig.XXXX.tmp``, cache entries):
+    under the lock no other build is writing them."""
+    for tmp in list(out.glob(".*.tmp")) + list((out / ".kg-cache").glob("*.tmp")):
+        tmp.unlink(missing_ok=True)
 
 
 STORE_MARKER = "kfq-kg-store"
@@ -282,13 +290,29 @@ class UpdateRefused(ValueError):
 
 
 def is_update(sparql: str) -> bool:
-    """Does this text parse as SPARQL Update? (tried on an empty store: it changes nothing)"""
-    import pyoxigraph as ox
+    """Does this text parse as SPARQL Update? Only parsed, never run: running it even on an
+    empty store would carry out a ``LOAD <url>`` (a request to any address)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
     try:
-        ox.Store().update(sparql)
-    except SyntaxError:
+        parseUpdate(sparql)
+    except (ParseException, ValueError, TypeError):
         return False
     return True
+
+
+class AskColumns(list):
+    """The columns of an ASK query's result (``["ask"]``), marked so that
+    :func:`results_json` writes SPARQL's boolean form rather than a one-row table."""
+
+
+def ask_result(answer: bool) -> tuple[list[str], list[list]]:
+    """An ASK answer as (columns, rows): one ``ask`` column, one row, ``true`` or ``false``
+    (an xsd:boolean, so table and csv print the word)."""
+    import pyoxigraph as ox
+    value = ox.Literal("true" if answer else "false",
+                       datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    return AskColumns(["ask"]), [[value]]
 
 
 def query(source, sparql: str, params: dict[str, str] | None = None,
@@ -296,9 +320,10 @@ def query(source, sparql: str, params: dict[str, str] | None = None,
     """Run a SPARQL SELECT/ASK/CONSTRUCT/DESCRIBE over a built graph; (columns, rows).
 
     The default graph is the union of the per-speech named graphs. ``params`` bind query
-    variables by substitution (``{"zone": "临江高新区"}`` sets ?zone). ``engine`` is
-    "oxigraph" (fast) or "rdflib" (its own initBindings). Read-only: a SPARQL Update raises UpdateRefused (see
-    :func:`update`).
+    variables through a VALUES block (``{"zone": "临江高新区"}`` sets ?zone; see
+    :mod:`kg.queries`). ``engine`` is "oxigraph" (fast) or "rdflib" (its own initBindings).
+    An ASK gives ``AskColumns(["ask"])`` and one row holding true or false. Read-only: a
+    SPARQL Update raises UpdateRefused (see :func:`update`).
     """
     import pyoxigraph as ox
     from kg.queries import bind_values
@@ -315,8 +340,8 @@ def query(source, sparql: str, params: dict[str, str] | None = None,
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         return columns, [[sol[c] for c in columns] for sol in result]
-    if isinstance(result, bool):
-        return ["ask"], [[ox.Literal(str(result).lower())]]
+    if isinstance(result, (ox.QueryBoolean, bool)):
+        return ask_result(bool(result))
     return ["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result]
 
 
@@ -324,18 +349,19 @@ def _query_rdflib(source, sparql: str, params: dict[str, str]):
     """The same query on rdflib (slower; for checking results or rdflib-only features)."""
     import pyoxigraph as ox
     import rdflib
-    from kg.queries import term_for
+    from kg.queries import param_kinds, term_for
     from kg.validate import _to_rdflib
     path = graph_file(source)
     ds = rdflib.Dataset(default_union=True)
     ds.parse(path, format="trig" if path.suffix == ".trig" else "turtle")
     if is_update(sparql):
         raise UpdateRefused("this is a SPARQL Update; it is not run by `kg query`")
-    result = ds.query(sparql, initBindings={k: _to_rdflib(term_for(v)) for k, v in params.items()})
+    kinds = param_kinds(sparql)
+    result = ds.query(sparql, initBindings={k: _to_rdflib(term_for(v, kinds.get(k))) for k, v in params.items()})
     to_ox = lambda t: None if t is None else (ox.NamedNode(str(t)) if isinstance(t, rdflib.URIRef)
                                               else ox.Literal(str(t)))
     if result.type == "ASK":
-        return ["ask"], [[ox.Literal(str(bool(result.askAnswer)).lower())]]
+        return ask_result(bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         return ["subject", "predicate", "object"], [[to_ox(t) for t in triple] for triple in result]
     columns = [str(v) for v in result.vars]
@@ -412,8 +438,11 @@ def _type_order(name: str) -> tuple:
 
 
 def results_json(columns, rows) -> dict:
-    """SPARQL 1.1 Query Results JSON for (columns, rows) as returned by :func:`query`."""
+    """SPARQL 1.1 Query Results JSON for (columns, rows) as returned by :func:`query`; for
+    an ASK (``AskColumns``) the boolean form ``{"head": {}, "boolean": true}``."""
     import pyoxigraph as ox
+    if isinstance(columns, AskColumns):
+        return {"head": {}, "boolean": bool(rows) and rows[0][0] is not None and rows[0][0].value == "true"}
 
     def term(t):
         if isinstance(t, ox.NamedNode):

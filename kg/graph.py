@@ -149,8 +149,9 @@ def build_quads(extractions, entities, relations, run_id: str, duplicates=()) ->
         doc = ex.document
         d = ox.NamedNode(document_iri(doc.id))
         triples = [(d, RDF_TYPE, n("kfq", "Document")), (d, n("dcterms", "identifier"), plain(doc.id)),
-                   (d, n("dcterms", "title"), zh(doc.title)), (d, n("dcterms", "source"), plain(doc.source)),
-                   (d, n("prov", "wasGeneratedBy"), ox.NamedNode(run_iri(run_id)))]
+                   (d, n("dcterms", "title"), zh(doc.title)), (d, n("dcterms", "source"), plain(doc.source))]
+        # the link to the build run (whose IRI hashes every speech) lives in build.ttl, so a
+        # speech's graph changes only when its own facts do (kg push replaces just those)
         described, used_sentences = set(), set()
         if ex.speaker_role and ("Role", ex.speaker_role) in entities:
             role = entities[("Role", ex.speaker_role)]
@@ -230,7 +231,8 @@ def write_build_info(out_dir, run_id, started, ended, version, inputs) -> str:
                ox.Triple(run, n("kfq", "toolVersion"), plain(version))]
     for doc_id, digest in inputs:
         d = ox.NamedNode(document_iri(doc_id))
-        triples += [ox.Triple(run, n("prov", "used"), d), ox.Triple(d, n("kfq", "sha256"), plain(digest))]
+        triples += [ox.Triple(run, n("prov", "used"), d), ox.Triple(d, n("prov", "wasGeneratedBy"), run),
+                    ox.Triple(d, n("kfq", "sha256"), plain(digest))]
     path = Path(out_dir) / "build.ttl"
     _atomic_write(path, lambda f: ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=NS))
     return str(path)

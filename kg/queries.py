@@ -6,6 +6,11 @@ the query variable of the same name through a ``VALUES`` block at the top of the
 clause, whose terms pyoxigraph serialises (escaped by construction: the value is never
 pasted into the query as text), so a value can hold any character. (Oxigraph's own
 substitution would need every bound variable in the SELECT list.)
+
+``# param NAME (label): …`` marks a parameter that is an entity's name: its value is bound
+as a ``@zh`` literal, the form every ``rdfs:label`` and ``skos:altLabel`` has, so the query
+can match ``?e rdfs:label ?NAME`` directly and the store answers from its index (a
+``BIND(STRLANG(…))`` in the query would be computed after a scan of every label).
 """
 from __future__ import annotations
 
@@ -15,7 +20,8 @@ from pathlib import Path
 
 from kg.validate import ontology_dir
 
-PARAM_LINE = re.compile(r"#\s*param\s+(\w+)\s*:\s*(.*)")
+PARAM_LINE = re.compile(r"#\s*param\s+(\w+)\s*(?:\((\w+)\))?\s*:\s*(.*)")
+KINDS = ("label",)          # a parameter with no kind: IRI, integer or plain string by its form
 
 
 @dataclass
@@ -24,6 +30,7 @@ class NamedQuery:
     question: str
     text: str
     params: dict[str, str] = field(default_factory=dict)      # name → description
+    kinds: dict[str, str] = field(default_factory=dict)       # name → "label" (see term_for)
 
     def required(self) -> list[str]:
         return [p for p, desc in self.params.items() if "required" in desc]
@@ -39,9 +46,21 @@ def library() -> dict[str, NamedQuery]:
         text = path.read_text(encoding="utf-8")
         question = next((line.split(":", 1)[1].strip() for line in text.splitlines()
                          if line.startswith("# Question:")), "")
-        params = {m.group(1): m.group(2).strip() for m in map(PARAM_LINE.match, text.splitlines()) if m}
-        queries[path.stem] = NamedQuery(path.stem, question, text, params)
+        params = {m.group(1): m.group(3).strip() for m in map(PARAM_LINE.match, text.splitlines()) if m}
+        queries[path.stem] = NamedQuery(path.stem, question, text, params, param_kinds(text))
     return queries
+
+
+def param_kinds(sparql: str) -> dict[str, str]:
+    """``# param NAME (kind): …`` lines of a query's text → {NAME: kind}."""
+    kinds = {}
+    for m in map(PARAM_LINE.match, sparql.splitlines()):
+        if m and m.group(2):
+            if m.group(2) not in KINDS:
+                raise ValueError(f"parameter {m.group(1)}: unknown kind ({m.group(2)}); "
+                                 f"one of {', '.join(KINDS)}")
+            kinds[m.group(1)] = m.group(2)
+    return kinds
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -55,9 +74,12 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def term_for(value: str):
-    """A parameter value as an RDF term: <IRI>, an integer, or a plain string."""
+def term_for(value: str, kind: str | None = None):
+    """A parameter value as an RDF term: for a ``label`` parameter the literal ``value@zh``;
+    otherwise <IRI>, an integer, or a plain string."""
     import pyoxigraph as ox
+    if kind == "label":
+        return ox.Literal(value, language="zh")
     if value.startswith("<") and value.endswith(">"):
         return ox.NamedNode(value[1:-1])
     if re.fullmatch(r"-?\d+", value):
@@ -69,13 +91,15 @@ WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def bind_values(sparql: str, params: dict[str, str]) -> str:
-    """The query with ``VALUES (?k …) { (term …) }`` opening its WHERE clause."""
+    """The query with ``VALUES (?k …) { (term …) }`` opening its WHERE clause (terms as
+    :func:`term_for` makes them, by the kinds the query's ``# param`` lines give)."""
     if not params:
         return sparql
     m = WHERE_OPEN.search(sparql)
     if m is None:
         raise ValueError("parameters need a query with a WHERE clause")
+    kinds = param_kinds(sparql)
     names = sorted(params)
     block = "VALUES (%s) { (%s) }" % (" ".join(f"?{n}" for n in names),
-                                       " ".join(str(term_for(params[n])) for n in names))
+                                       " ".join(str(term_for(params[n], kinds.get(n))) for n in names))
     return sparql[:m.end()] + " " + block + " " + sparql[m.end():]

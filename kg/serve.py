@@ -2,12 +2,15 @@
 
     GET/POST /query   SPARQL query (query= parameter, form body, or application/sparql-query)
     GET /             a small query page
-Updates are refused (403); the server binds 127.0.0.1 unless told otherwise.
+Updates are refused (403), and so are queries with a SERVICE clause (400: federation would
+make this server send requests to other hosts); a query that fails to parse or to run gets
+400. The server binds 127.0.0.1 unless told otherwise.
 """
 from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from urllib.parse import parse_qs
@@ -35,6 +38,33 @@ SELECT ?zone ?industry WHERE { ?z kfq:focusesOn ?i . ?z rdfs:label ?zone . ?i rd
 LIMIT 50"""
 FORMAT_PARAM = {"json": "application/sparql-results+json", "csv": "text/csv",
                 "tsv": "text/tab-separated-values"}
+
+
+# what may hide the word SERVICE without being the keyword, tried left to right as a SPARQL
+# lexer would: IRIs, long and short strings, comments
+_NOT_KEYWORDS = re.compile("|".join((
+    r'<[^<>"{}|^`\\\x00-\x20]*>',
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+    r"'(?:[^'\\\n\r]|\\.)*'",
+    r'"(?:[^"\\\n\r]|\\.)*"',
+    r"#[^\n\r]*")))
+# not part of a name: ?service, ex:SERVICE, service:x and MYSERVICE are not the keyword
+_SERVICE = re.compile(r"(?<![\w:?$\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def has_service(sparql: str) -> bool:
+    """Does the query use SERVICE (federation)? The keyword is looked for outside IRIs,
+    strings and comments, after SPARQL's \\u/\\U escapes are decoded as a parser would;
+    a doubtful case counts as yes (the query is refused, never sent on)."""
+    def decode(m):
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except ValueError:
+            return m.group(0)
+    text = _CODEPOINT.sub(decode, sparql)
+    return bool(_SERVICE.search(_NOT_KEYWORDS.sub(" ", text)))
 
 
 def _respond(start_response, status: str, body: bytes, content_type: str):
@@ -89,18 +119,28 @@ def make_app(store, graph_name: str = ""):
         if sparql is None:
             return _error(start_response, "400 Bad Request", "give a query= parameter (updates are refused)")
         accept = FORMAT_PARAM.get(fmt or "", environ.get("HTTP_ACCEPT", ""))
+        if has_service(sparql):
+            if is_update(sparql):
+                return _error(start_response, "403 Forbidden", "this endpoint is read-only: updates are refused")
+            return _error(start_response, "400 Bad Request",
+                          "SERVICE (federated query) is not allowed on this endpoint")
         try:
             result = store.query(sparql)
         except SyntaxError as e:
             if is_update(sparql):
                 return _error(start_response, "403 Forbidden", "this endpoint is read-only: updates are refused")
             return _error(start_response, "400 Bad Request", f"SPARQL syntax error: {e}")
-        if isinstance(result, ox.QueryTriples):
-            media, name = _choose(accept, GRAPH_TYPES, "text/turtle")
-            body = ox.serialize(result, format=getattr(ox.RdfFormat, name))
-        else:
-            media, name = _choose(accept, RESULT_TYPES, "application/sparql-results+json")
-            body = result.serialize(format=getattr(ox.QueryResultsFormat, name))
+        except Exception as e:        # noqa: BLE001 - the query's fault, not the server's
+            return _error(start_response, "400 Bad Request", f"query failed: {e}")
+        try:              # results are computed lazily, while they are serialised
+            if isinstance(result, ox.QueryTriples):
+                media, name = _choose(accept, GRAPH_TYPES, "text/turtle")
+                body = ox.serialize(result, format=getattr(ox.RdfFormat, name))
+            else:
+                media, name = _choose(accept, RESULT_TYPES, "application/sparql-results+json")
+                body = result.serialize(format=getattr(ox.QueryResultsFormat, name))
+        except Exception as e:        # noqa: BLE001
+            return _error(start_response, "400 Bad Request", f"query failed: {e}")
         return _respond(start_response, "200 OK", body, f"{media}; charset=utf-8")
 
     return app

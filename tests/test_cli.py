@@ -152,3 +152,20 @@ def test_build_into_an_on_disk_store_and_query_it(tmp_path):
     r = CliRunner().invoke(main, ["query", "--name", "entities_by_type", "-g", str(store), "--format", "csv"])
     assert r.exit_code == 0, r.output
     assert "Zone" in r.output and "Industry" in r.output
+
+
+def test_refused_update_is_never_run(built):
+    """Telling an update from a query must not carry it out: a LOAD would fetch its URL."""
+    import socket
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    try:
+        r = CliRunner().invoke(main, ["query", f"LOAD <http://127.0.0.1:{port}/x>", "-g", str(built[1])])
+        assert r.exit_code == 2 and "--update" in r.output
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    finally:
+        listener.close()

@@ -65,3 +65,56 @@ def test_cli_list_required_and_unknown_params(out):
     assert r.exit_code == 2 and "bogus" in r.output
     r = CliRunner().invoke(main, ["query", "--name", "duplicates", "-g", str(out), "--format", "tsv"])
     assert r.output.splitlines()[1].split("\t")[:2] == ["s", "copy"]
+
+
+def test_label_parameters_are_bound_as_zh_literals():
+    lib = queries.library()
+    assert lib["speeches_mentioning"].kinds == {"entity": "label"}
+    assert lib["co_mentioned_industries"].kinds == {"industry": "label"}
+    assert "entity" in lib["speeches_mentioning"].required()
+    for name in ("speeches_mentioning", "co_mentioned_industries"):
+        assert "STRLANG" not in lib[name].text          # the label index must be usable
+    bound = queries.bind_values(lib["speeches_mentioning"].text, {"entity": 'a"b\\c'})
+    assert 'VALUES (?entity) { ("a\\"b\\\\c"@zh) }' in bound      # escaped by pyoxigraph, never pasted
+    # a label value is a label, whatever it looks like
+    assert str(queries.term_for("2025", "label")) == '"2025"@zh'
+    assert str(queries.term_for("<urn:x>", "label")) == '"<urn:x>"@zh'
+    assert str(queries.term_for("2025")).endswith("XMLSchema#integer>")
+    with pytest.raises(ValueError, match="unknown kind"):
+        queries.param_kinds("# param x (colour): a colour\nSELECT * WHERE { }")
+
+
+def test_co_mentioned_industries_by_label_and_alias(out):
+    text = queries.library()["co_mentioned_industries"].text
+    _, rows = api.query(out, text, {"industry": "新能源汽车"})
+    assert [(r[0].value, int(r[1].value)) for r in rows] == [("生物医药", 1)]     # the copy is not counted
+    _, rdf_rows = api.query(out, text, {"industry": "新能源汽车"}, engine="rdflib")
+    assert [(r[0].value, int(r[1].value)) for r in rdf_rows] == [("生物医药", 1)]
+    assert api.query(out, text, {"industry": '新能源汽车" } #'})[1] == []
+    # an alias (skos:altLabel) finds the entity in speeches_mentioning
+    _, by_alias = api.query(out, queries.library()["speeches_mentioning"].text, {"entity": "新能源汽车产业"})
+    assert {r[0].value for r in by_alias} == {"s", "copy"}
+
+
+def test_ask_on_both_engines(out):
+    for engine in ("oxigraph", "rdflib"):
+        columns, rows = api.query(out, "ASK { ?s ?p ?o }", engine=engine)
+        assert columns == ["ask"] and [[t.value for t in r] for r in rows] == [["true"]], engine
+        assert api.results_json(columns, rows) == {"head": {}, "boolean": True}
+        no = api.query(out, "ASK { ?s a <urn:nothing> }", engine=engine)
+        assert api.results_json(*no) == {"head": {}, "boolean": False}, engine
+    # a SELECT whose variable is called ?ask is still a table
+    sel = api.query(out, 'SELECT ?ask WHERE { BIND("true" AS ?ask) }')
+    assert "results" in api.results_json(*sel)
+
+
+def test_cli_ask_formats(out):
+    import json
+    run = lambda *a: CliRunner().invoke(main, ["query", "-g", str(out), *a])
+    r = run("ASK { ?s ?p ?o }", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output) == {"head": {}, "boolean": True}
+    r = run("ASK { ?s a <urn:nothing> }", "--format", "csv")
+    assert r.exit_code == 0 and r.output.splitlines() == ["ask", "false"]
+    r = run("ASK { ?s ?p ?o }")
+    assert r.exit_code == 0 and "true" in r.output.split()

@@ -128,3 +128,18 @@ def test_a_speech_that_breaks_an_extractor_is_left_out_and_named(tmp_path, monke
     graph.parse(out / "graph.trig", format="trig")
     ids = {str(o) for _, _, o, _ in graph.quads((None, rdflib.DCTERMS.identifier, None, None))}
     assert "good" in ids and "bad" not in ids
+
+
+def test_temp_files_of_a_killed_build_are_removed_by_the_next(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    (out / ".kg-cache").mkdir(parents=True)
+    stale = [out / ".graph.trig.k1ll3d.tmp", out / ".kg-cache" / "tmpq8x2.tmp"]
+    for path in stale:
+        path.write_text("half-written", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "-j", "1", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    assert not any(path.exists() for path in stale)
+    assert (out / "graph.trig").stat().st_size > 0

@@ -73,3 +73,69 @@ def test_query_page_and_errors(endpoint):
 def test_binds_loopback_by_default():
     import inspect
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+
+
+def test_service_queries_are_refused_and_nothing_is_contacted(endpoint):
+    import socket
+    base, _ = endpoint
+    with socket.socket() as listener:              # a "remote" SPARQL endpoint, on loopback
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(5)
+        listener.settimeout(0.5)
+        remote = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        for q in (f"SELECT * WHERE {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}",
+                  f"select * {{ ?s ?p ?o .service silent <{remote}> {{ ?a ?b ?c }} }}",
+                  f"SELECT * WHERE {{ # a comment\n  Service<{remote}>{{?s ?p ?o}} }}"):
+            for status, _, body in (request(base + "/query?" + urllib.parse.urlencode({"query": q})),
+                                    request(base + "/query", q.encode(), {"Content-Type": "application/sparql-query"})):
+                assert status == 400 and "SERVICE" in body, q
+        with pytest.raises(socket.timeout):
+            listener.accept()                      # nobody was sent there
+    # the word in an IRI, a string, a name or a comment is not federation
+    ok = ('SELECT ?service WHERE { BIND("SERVICE <http://x/> {}" AS ?service) '
+          '?s <https://w3id.org/kfq-kg/SERVICE> ?o } # SERVICE')
+    status, _, body = request(base + "/query?" + urllib.parse.urlencode({"query": ok}))
+    assert status == 200 and json.loads(body)["results"]["bindings"] == []
+
+
+def test_query_errors_are_400_not_500():
+    """A query that fails while it runs (results are computed as they are written) is the
+    client's error: 400 with the reason, never a 500 with a traceback."""
+    import io
+    import pyoxigraph as ox
+    from kg.serve import make_app
+
+    class Failing:                                  # what a failed evaluation looks like
+        variables = []
+
+        def serialize(self, format=None):
+            raise OSError("Connection refused (os error 111)")
+
+    class Store:
+        def __init__(self, error=None):
+            self.error = error
+
+        def query(self, sparql):
+            if self.error:
+                raise self.error
+            return Failing()
+
+    def call(store, query="SELECT * WHERE { ?s ?p ?o }"):
+        seen = {}
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/query", "wsgi.input": io.BytesIO(),
+                   "QUERY_STRING": urllib.parse.urlencode({"query": query})}
+        body = b"".join(make_app(store)(environ, lambda status, headers: seen.setdefault("status", status)))
+        return seen["status"], body.decode()
+
+    status, body = call(Store())
+    assert status.startswith("400") and "Connection refused" in body
+    status, body = call(Store(ValueError("bad value")))
+    assert status.startswith("400") and "bad value" in body
+    status, _ = call(ox.Store(), "SELECT * WHERE { ?s ?p }")
+    assert status.startswith("400")
+
+
+def test_ask_over_the_endpoint(endpoint):
+    base, _ = endpoint
+    status, ctype, body = request(base + "/query?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}))
+    assert status == 200 and json.loads(body)["boolean"] is True
