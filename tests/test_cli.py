@@ -169,3 +169,9 @@ def test_refused_update_is_never_run(built):
             listener.accept()
     finally:
         listener.close()
+
+
+def test_query_sees_the_build_provenance(built):
+    r = CliRunner().invoke(main, ["query", "ASK { ?d <http://www.w3.org/ns/prov#wasGeneratedBy> ?run }",
+                                  "-g", str(built[1])])
+    assert r.exit_code == 0 and "true" in r.output
