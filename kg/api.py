@@ -21,7 +21,7 @@ from kg.model import BuildReport, ENTITY_TYPES, Extraction, Problem
 
 DEFAULT_INPUT = "examples"
 DEFAULT_VIEW_NODES = 300     # graph.html shows the most mentioned entities; kg viz shows more
-VALIDATE_AT_MOST = 200       # speeches' graphs SHACL-checked by a build; kg validate checks all
+VALIDATE_AT_MOST = 25        # speeches' graphs SHACL-checked by a build; kg validate checks all
 DEFAULT_OUTPUT = "output"
 PARALLEL_MIN_DOCS = 8        # below this a process pool costs more than it saves
 
