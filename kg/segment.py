@@ -47,11 +47,34 @@ def tokens_with_offsets(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _import_posseg():
+    """jieba.posseg makes a default POS tokenizer when imported, reading jieba's whole
+    dictionary for tags (1.5 s) for a tokenizer this project never uses: point jieba's
+    default tokenizer at an empty dictionary for that moment (it is not initialised by it)."""
+    import importlib
+    import sys
+    if "jieba.posseg" not in sys.modules:
+        empty = _cache_dir() / "empty-dictionary.txt"
+        empty.touch()
+        saved, jieba.dt.dictionary = jieba.dt.dictionary, str(empty)
+        try:
+            importlib.import_module("jieba.posseg")
+        finally:
+            jieba.dt.dictionary = saved
+    return sys.modules["jieba.posseg"]
+
+
+def warm_up() -> None:
+    """Load the tokenizers now: worker processes forked later share them."""
+    tokenizer()
+    _pos_tokenizer()
+
+
 @lru_cache(maxsize=1)
 def _pos_tokenizer():
-    import jieba.posseg
+    posseg = _import_posseg()
 
-    class CachedTags(jieba.posseg.POSTokenizer):
+    class CachedTags(posseg.POSTokenizer):
         """jieba reads its 350,000-line dictionary again for the POS tags at every start
         (1.7 s); keep the tags in a pickle beside jieba's own cache (0.3 s to load: pickle
         shares the few distinct tag strings, marshal would take 1.1 s)."""

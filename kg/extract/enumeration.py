@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-# an item: Chinese characters, none of them the list's own words (等, 的)
-ITEM = r"(?:(?![等的])[\u4e00-\u9fff]){2,%d}"
+# an item: Chinese characters, none of them the list's own words (等, 的); a character class
+# (CJK less those two) rather than a lookahead, which would be tried at every character
+_CJK_BUT_LIST_WORDS = "".join(
+    f"{chr(a)}-{chr(b)}" for a, b in ((0x4E00, ord("的") - 1), (ord("的") + 1, ord("等") - 1),
+                                      (ord("等") + 1, 0x9FFF)))
+ITEM = "[" + _CJK_BUT_LIST_WORDS + "]{2,%d}"
 NUMBER = r"(?:[0-9]+|[一二三四五六七八九十两]+)"
 CLOSERS_FILE = Path(__file__).resolve().parent.parent / "patterns" / "enumerations.yaml"
 
@@ -57,6 +61,8 @@ def closer(etype: str) -> str | None:
 def listed_items(text: str, closing: str, max_item: int = 4) -> list[list[Item]]:
     """Every enumeration in ``text`` whose last item is followed by ``closing`` (a regex)."""
     lists = []
+    if "、" not in text or (closing.startswith("等") and "等" not in text):
+        return lists                # most sentences: no list, or none closed by 等…
     for m in _pattern(closing, max_item).finditer(text):
         names = m.group(1).split("、")
         pos, items = m.start(1), []
