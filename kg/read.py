@@ -10,6 +10,9 @@ TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx"}
 MAX_BYTES = 64 * 1024 * 1024
+# A speech runs to tens of thousands of characters; a "speech" of millions is a dump, and
+# extracting it would take minutes and gigabytes (about 300 MB of memory per MB of text).
+MAX_SPEECH_CHARS = 1_000_000
 NUMERAL = "一二三四五六七八九十百零〇两\\d"
 HEADING_RE = re.compile(rf"^(?:(?P<pre>.{{0,50}}?)篇(?P<n1>[{NUMERAL}]+)|第(?P<n2>[{NUMERAL}]+)篇[:：、\s]*(?P<post>.{{0,50}}))\s*$",
                         re.M)
@@ -28,7 +31,13 @@ def read_inputs(paths: list[str]) -> tuple[list[Document], list[Problem]]:
             continue
         warnings: list[str] = []
         try:
-            documents += read_file(path, warnings)
+            for doc in read_file(path, warnings):
+                if len(doc.text) > MAX_SPEECH_CHARS:
+                    problems.append(Problem(str(path), f"speech {doc.id} left out: too long for one "
+                                            f"speech ({len(doc.text):,} characters; at most "
+                                            f"{MAX_SPEECH_CHARS:,}): split the file into speeches"))
+                else:
+                    documents.append(doc)
             problems += [Problem(str(path), w, fatal=False) for w in warnings]
         except ReadError as e:
             problems.append(Problem(str(path), str(e)))

@@ -143,3 +143,26 @@ def test_temp_files_of_a_killed_build_are_removed_by_the_next(tmp_path):
     assert result.exit_code == 0, result.output
     assert not any(path.exists() for path in stale)
     assert (out / "graph.trig").stat().st_size > 0
+
+
+def test_a_50_mb_speech_is_refused_by_name_within_bounded_memory(tmp_path):
+    """A 50 MB "speech" is a dump, not a speech: it is named and left out at once, the rest
+    is built, and the build's peak memory stays that of reading the file."""
+    import resource
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(GOOD, encoding="utf-8")
+    line = "园区发展新能源汽车产业，力争营业收入五百亿元以上。\n".encode("utf-8")
+    with open(src / "huge.txt", "wb") as f:
+        f.write("在临江高新区工作会议上的讲话\n".encode("utf-8"))
+        f.write(line * (50 * 2**20 // len(line)))
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(src), "-o", str(out), "-j", "1",
+                          "--no-validate"], capture_output=True, text=True, timeout=300)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+    [line] = [l for l in run.stderr.splitlines() if "huge.txt" in l]
+    assert "too long for one speech" in line
+    assert "speeches read: 1" in run.stdout
+    assert peak_mb < 1500, f"peak RSS {peak_mb:.0f} MB"
