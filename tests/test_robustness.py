@@ -34,6 +34,7 @@ def hostile(tmp_path_factory):
                                    + "<p><b>未闭合</div></span>", encoding="utf-8")
     (src / "fake.docx").write_bytes(b"this is not a zip file")
     (src / "名字 有空格 #1 “引号”.txt").write_text(GOOD, encoding="utf-8")
+    (src / "it's \"ascii\" quoted.txt").write_text(GOOD, encoding="utf-8")
     (src / "hostile.txt").write_text("讲话\n" + HOSTILE_NAMES + "\n", encoding="utf-8")
     (src / "longline.txt").write_text("园区发展新能源汽车产业" * 30000, encoding="utf-8")
     out = root / "out"
@@ -56,7 +57,8 @@ def test_every_good_file_is_built(hostile):
     src, out, _ = hostile
     g = rdflib.Graph().parse(out / "graph.ttl")
     ids = {str(o) for o in g.objects(None, rdflib.DCTERMS.identifier)}
-    assert ids == {"truncated", "gbk", "utf16", "page", "名字 有空格 #1 “引号”", "hostile", "longline"}
+    assert ids == {"truncated", "gbk", "utf16", "page", "名字 有空格 #1 “引号”", 'it\'s "ascii" quoted',
+                   "hostile", "longline"}
 
 
 def test_hostile_names_survive_in_every_output(hostile):
@@ -66,6 +68,9 @@ def test_hostile_names_survive_in_every_output(hostile):
     assert "<script>恶意</script>" in labels
     assert '关于"双\\引"号的意见' in labels
     assert "表情😀工程" in labels
+    # a control character or a line break never gets into a label (“控\x07制” is 控制)
+    assert "控制" in labels
+    assert not any(ch in label for label in labels for ch in "\x07\n\r")
     store = ox.Store()
     store.load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
     assert len(store) > 0
