@@ -194,16 +194,28 @@ def build_quads(extractions, entities, relations, run_id: str, duplicates=()) ->
 
 
 def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    _atomic_write_all([(path, write)])
+
+
+def _atomic_write_all(files) -> None:
+    """Write each (path, write) to a temp file beside it, then rename them all back to back:
+    a build killed at any moment leaves every file whole, old or new, and the files of one
+    build (graph.trig and graph.ttl) are replaced together, not minutes apart."""
+    temps = []
     try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
+        for path, write in files:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps.append(tmp)
+            with os.fdopen(fd, "wb") as f:
+                write(f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644 & ~_umask())
+        for (path, _), tmp in zip(files, temps):
+            os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp in temps:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -216,9 +228,10 @@ def _umask() -> int:
 def write_graph(quads: list[ox.Quad], out_dir) -> list[str]:
     out = Path(out_dir)
     trig, ttl = out / "graph.trig", out / "graph.ttl"
-    _atomic_write(trig, lambda f: ox.serialize(quads, f, format=ox.RdfFormat.TRIG, prefixes=NS))
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    _atomic_write(ttl, lambda f: ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=NS))
+    _atomic_write_all([
+        (trig, lambda f: ox.serialize(quads, f, format=ox.RdfFormat.TRIG, prefixes=NS)),
+        (ttl, lambda f: ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=NS))])
     return [str(ttl), str(trig)]
 
 
