@@ -11,8 +11,11 @@ import jieba
 from kg import lexicon
 
 USER_WORD_FREQ = 100000      # high enough that lexicon terms stay whole
-USER_FILES = ("industries.tsv", "places.tsv", "zone_suffixes.txt", "zone_designations.txt",
-              "roles.txt", "organizations.txt", "program_heads.txt")
+# lexicon files loaded as jieba user words, with the POS tag their words get (without one,
+# jieba.posseg tags a user word x, "not a word", and rules reading POS would stop at it)
+USER_FILES = {"industries.tsv": "n", "places.tsv": "ns", "zone_suffixes.txt": "n",
+              "zone_designations.txt": "n", "roles.txt": "n", "organizations.txt": "nt",
+              "program_heads.txt": "n"}
 
 
 def _cache_dir() -> Path:
@@ -27,11 +30,11 @@ def tokenizer() -> jieba.Tokenizer:
     tok = jieba.Tokenizer()
     tok.tmp_dir = str(_cache_dir())
     tok.initialize()
-    for name in USER_FILES:
+    for name, tag in USER_FILES.items():
         for row in lexicon.load(name):
             term = row[0] if isinstance(row, tuple) else row
             if 2 <= len(term) <= 20:
-                tok.add_word(term, USER_WORD_FREQ)
+                tok.add_word(term, USER_WORD_FREQ, tag)
     return tok
 
 

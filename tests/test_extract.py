@@ -142,3 +142,19 @@ def test_program_name_does_not_start_with_a_measure_word_or_conjunction():
     programs = found(ex, "Program")
     assert not any(p.startswith(("处", "和")) or "和三大" in p for p in programs)
     assert "三大战略" in programs
+
+
+def test_program_name_may_hold_a_lexicon_term():
+    ex = run("科学编制新能源汽车产业发展规划，实施临江高新区扩区工程。")
+    assert "新能源汽车产业发展规划" in found(ex, "Program")
+
+
+def test_verb_right_after_a_verb_of_setting_up_starts_the_name():
+    ex = run("要进一步完善涉企纠纷调处工作机制，稳步推进收入分配制度改革。")
+    programs = found(ex, "Program")
+    assert "涉企纠纷调处工作机制" in programs and "收入分配制度改革" in programs
+
+
+def test_long_campaign_name_is_not_cut_inside_a_word():
+    ex = run("持续深化习近平新时代中国特色社会主义思想学习教育。")
+    assert "习近平新时代中国特色社会主义思想学习教育" in found(ex, "Program")

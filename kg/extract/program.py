@@ -25,15 +25,17 @@ PAIRED_RE = re.compile(rf"(?<![{NUMERALS}])([{SLOGAN_NUMERALS}])([\u4e00-\u9fff]
 # quotes holding these are speech or emphasis (“要我干”, “能够做什么”), not a name
 COLLOQUIAL = re.compile(r"[我你他她吗呢吧啊]|什么|怎样|怎么|有些|还能|但")
 QUOTED_GOAL = re.compile(r"力争|争创|争当|晋升")
-MAX_MODIFIER_TOKENS = 4
+MAX_MODIFIER_TOKENS = 8
 MIN_MODIFIER_CHARS = 4
 # jieba POS flags of words that can be part of a program's name: nouns, names, noun-verbs,
 # distinguishing words, numerals, abbreviations, idioms
 NAME_PART_FLAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "v", "an", "a", "b", "m", "mq", "j", "l", "i", "eng"}
 LEADING_VERB_FLAGS = {"v", "vd", "ad", "d", "a"}
-MAX_LABEL_CHARS = 16
+MAX_LABEL_CHARS = 24
 MEASURE_WORDS = set("户处个项条座家所台套批名")
 CONJUNCTIONS = "和与及"
+# verbs that set up a mechanism or system: the words after them name it (完善|涉油…工作机制)
+ESTABLISHING_VERBS = {"完善", "建立", "建立健全", "健全", "推进", "深化"}
 
 
 @lru_cache(maxsize=1)
@@ -198,17 +200,28 @@ def _headed(doc, s) -> list[Mention]:
     for start, end, head, _ in _heads().find(s.text):
         if start > 0 and s.text[start - 1] in "”\"」』》":
             continue       # the quoted/titled name before it is handled above
-        words = []
-        for word, flag in reversed(pos_tag(s.text[max(0, start - MAX_LABEL_CHARS):start])):
-            if len(words) == MAX_MODIFIER_TOKENS or _is_stop(word) or flag not in NAME_PART_FLAGS \
+        words, after_stop_word = [], False
+        window_start = max(0, start - MAX_LABEL_CHARS)
+        for word, flag in reversed(pos_tag(s.text[window_start:start])):
+            if _is_stop(word):
+                after_stop_word = word in _action_verbs() or word in ESTABLISHING_VERBS
+                break
+            if len(words) == MAX_MODIFIER_TOKENS or flag not in NAME_PART_FLAGS \
                     or not all(is_cjk(c) or c.isdigit() for c in word):
                 break
             if len(word) > 1 and word[0] in CONJUNCTIONS:
                 words.append((word[1:], flag))      # 工业强县|和三大战略: the name is 三大战略
                 break
             words.append((word, flag))
-        while words and (words[-1][1] in LEADING_VERB_FLAGS or _leading_filler(words[-1][0])):
-            words.pop()         # 完善/创新/激活 …机制: a verb phrase, not a name
+        # 完善/创新/激活 …机制: a verb phrase, not a name; but right after a verb of carrying
+        # out or setting up (推进|收入分配制度改革, 完善|涉油矛盾纠纷调处工作机制) a two-character
+        # verb starts the name
+        while words and ((words[-1][1] in LEADING_VERB_FLAGS
+                          and not (after_stop_word and len(words[-1][0]) >= 2))
+                         or _leading_filler(words[-1][0])):
+            words.pop()
+        if window_start > 0 and words and start - sum(len(w) for w, _ in words) == window_start:
+            words.pop()         # the window's first word may be cut (近平|新时代…): not the name's
         modifier = "".join(w for w, _ in reversed(words))
         name_start = start - len(modifier)
         numbered = any(c.isdigit() or c in NUMERALS for c in modifier)
