@@ -182,7 +182,8 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
     relations = [r for ex in extractions for r in ex.relations]
     rid = run_id(documents)
     from kg.duplicates import find_duplicates
-    report.duplicates = find_duplicates(documents)
+    from kg.cache import CACHE_DIR
+    report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR)
     quads = graph.build_quads(extractions, entities, relations, rid, report.duplicates)
     report.outputs = graph.write_graph(quads, out)
     graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,

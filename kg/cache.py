@@ -97,7 +97,7 @@ def prune(out_dir: Path, keep_ids) -> int:
         return 0
     keep = {_entry_path(out_dir, i).name for i in keep_ids}
     removed = 0
-    for path in folder.iterdir():
+    for path in folder.glob("*.json"):          # entries only: other caches live beside them
         if path.name not in keep:
             path.unlink(missing_ok=True)
             removed += 1

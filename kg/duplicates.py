@@ -5,8 +5,10 @@ about linear time; each pair's similarity is the MinHash estimate of their Jacca
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from kg.model import Document
 
@@ -36,12 +38,71 @@ def _content(doc: Document) -> str:
 
 
 def _minhash(text: str):
-    import numpy as np
     from datasketch import MinHash
     m = MinHash(num_perm=PERMUTATIONS, seed=1)
     shingles = {text[i:i + SHINGLE] for i in range(max(1, len(text) - SHINGLE + 1))}
     m.update_batch([s.encode("utf-8", "surrogatepass") for s in shingles])
     return m, len(shingles)
+
+
+SIGNATURES_FILE = "minhash.npz"
+
+
+def _default_scheme() -> str:
+    from datasketch import MinHash
+    return str(getattr(MinHash(num_perm=PERMUTATIONS, seed=1), "scheme", "legacy"))
+
+
+class Signatures:
+    """MinHash signatures by content digest, kept in the output folder's cache between
+    builds: a rebuild hashes only the speeches it has not seen (a signature costs about as
+    much as extracting a short speech's lexicon matches)."""
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / SIGNATURES_FILE if folder else None
+        self.known: dict[str, tuple] = {}
+        self.used: dict[str, tuple] = {}
+        self.scheme = None          # datasketch's hashing scheme the signatures were made with
+        if self.path and self.path.exists():
+            self._load()
+
+    def _load(self) -> None:
+        import numpy as np
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                if int(data["permutations"]) != PERMUTATIONS or int(data["shingle"]) != SHINGLE \
+                        or str(data["scheme"]) != _default_scheme():
+                    return
+                self.scheme = str(data["scheme"])
+                for digest, values, size in zip(data["digests"], data["values"], data["sizes"]):
+                    self.known[str(digest)] = (values, int(size))
+        except (OSError, ValueError, KeyError):
+            self.known = {}           # unreadable: signatures are made again
+
+    def get(self, digest: str, text: str):
+        from datasketch import MinHash
+        if digest in self.known:
+            values, size = self.known[digest]
+            m = MinHash(num_perm=PERMUTATIONS, seed=1, hashvalues=values, scheme=self.scheme)
+        else:
+            m, size = _minhash(text)
+        self.used[digest] = (m.hashvalues, size)
+        return m, size
+
+    def save(self) -> None:
+        """Keep the signatures of this build's speeches (those of removed ones go)."""
+        if not self.path:
+            return
+        import numpy as np
+        digests = sorted(self.used)
+        values = np.array([self.used[d][0] for d in digests], dtype=np.uint64).reshape(len(digests), PERMUTATIONS)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            np.savez(f, digests=np.array(digests, dtype=str), values=values,
+                     sizes=np.array([self.used[d][1] for d in digests], dtype=np.int64),
+                     permutations=PERMUTATIONS, shingle=SHINGLE, scheme=_default_scheme())
+        os.replace(tmp, self.path)
 
 
 def _containment(jaccard: float, size_a: int, size_b: int) -> float:
@@ -52,16 +113,21 @@ def _containment(jaccard: float, size_a: int, size_b: int) -> float:
     return min(1.0, overlap / min(size_a, size_b))
 
 
-def find_duplicates(documents: list[Document], threshold: float = THRESHOLD) -> list[Duplicate]:
+def find_duplicates(documents: list[Document], threshold: float = THRESHOLD,
+                    cache_dir: Path | None = None) -> list[Duplicate]:
     """Pairs of speeches whose text is (nearly) the same, each later speech linked to the
-    earliest one it repeats; sorted, so the result does not depend on input order."""
+    earliest one it repeats; sorted, so the result does not depend on input order. With a
+    ``cache_dir`` the MinHash signatures are kept there for the next build."""
     from datasketch import MinHashLSH
     docs = sorted(documents, key=lambda d: d.id)
     contents = {d.id: _content(d) for d in docs}
+    digests = {d.id: hashlib.sha256(contents[d.id].encode("utf-8", "surrogatepass")).hexdigest()
+               for d in docs}
+    signatures = Signatures(cache_dir)
     exact: dict[str, str] = {}
     found: dict[str, Duplicate] = {}
     for d in docs:
-        digest = hashlib.sha256(contents[d.id].encode("utf-8", "surrogatepass")).hexdigest()
+        digest = digests[d.id]
         if digest in exact and contents[d.id]:
             found[d.id] = Duplicate(d.id, exact[digest], 1.0)
         else:
@@ -71,7 +137,7 @@ def find_duplicates(documents: list[Document], threshold: float = THRESHOLD) -> 
     for d in docs:
         if d.id in found or len(contents[d.id]) < SHINGLE * 4:
             continue
-        hashes[d.id] = mine, size = _minhash(contents[d.id])
+        hashes[d.id] = mine, size = signatures.get(digests[d.id], contents[d.id])
         best, best_id = 0.0, None
         for candidate in sorted(lsh.query(mine)):       # ties go to the earliest id
             theirs, their_size = hashes[candidate]
@@ -83,4 +149,5 @@ def find_duplicates(documents: list[Document], threshold: float = THRESHOLD) -> 
             found[d.id] = Duplicate(d.id, best_id, round(best, 3))
         else:
             lsh.insert(d.id, mine)
+    signatures.save()
     return sorted(found.values(), key=lambda dup: dup.document)

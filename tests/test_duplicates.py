@@ -38,3 +38,20 @@ def test_duplicates_in_graph_and_stats(tmp_path):
     s = api.stats(tmp_path / "out")
     assert s["duplicates"] == [("b", "a", 1.0)]
     assert s["types"]["Zone"]["speeches"] == 1          # the copy is not a second speech
+
+
+def test_signatures_are_kept_between_builds(tmp_path, monkeypatch):
+    """A rebuild hashes only the speeches it has not seen, and finds the same copies."""
+    from kg import duplicates
+    cut = BASE[: len(BASE) * 2 // 3]
+    docs = [doc("a_orig", BASE), doc("b_cut", cut), doc("d_other", OTHER)]
+    first = find_duplicates(docs, cache_dir=tmp_path)
+    hashed = []
+    real = duplicates._minhash
+    monkeypatch.setattr(duplicates, "_minhash", lambda text: hashed.append(text) or real(text))
+    added = doc("e_new", OTHER.replace("综合保税区", "出口加工区") + "另起一段，讲讲人才工作。" * 20)
+    again = find_duplicates(docs + [added], cache_dir=tmp_path)
+    assert len(hashed) == 1                       # only the new speech
+    assert [d for d in again if d.document != "e_new"] == first
+    (tmp_path / duplicates.SIGNATURES_FILE).write_bytes(b"broken")
+    assert find_duplicates(docs, cache_dir=tmp_path) == first     # an unreadable cache is rebuilt
