@@ -42,6 +42,7 @@ def main():
     from kg import viz
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nodes", type=int, nargs="+", default=[1000, 5000])
+    ap.add_argument("--screenshots", metavar="DIR", help="save each view after the second click as DIR/viewN.png")
     args = ap.parse_args()
     chromium = shutil.which("chromium")
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -69,6 +70,10 @@ def main():
                 const v = window.kgViewer, id = v.data.nodes[1].id, t = performance.now();
                 v.network.once("afterDrawing", () => done(performance.now() - t));
                 v.focusNode(id); })""")
+            if args.screenshots:
+                Path(args.screenshots).mkdir(parents=True, exist_ok=True)
+                page.wait_for_timeout(600)             # the focus animation ends
+                page.screenshot(path=str(Path(args.screenshots) / f"view{n}.png"))
             page.close()
             print(json.dumps({"nodes": n, "render_html_s": round(render_s, 2),
                               "interactive_s": round(first_draw / 1000, 2),

@@ -244,3 +244,72 @@ def test_corpus_sized_default_view(browser, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "viewer-corpus-default.png"))
     page.close()
+
+
+def test_large_view_highlights_without_restyling(browser, tmp_path):
+    """A large view (sunflower positions, no physics): a click draws the neighbourhood over a
+    veil instead of restyling thousands of items, and tooltips are made on the first hover."""
+    import random
+    from kg import viz
+    rng = random.Random(11)
+    n = viz.SPRING_LAYOUT_AT_MOST + 1
+    types = list(viz.VIEW_TYPES)
+    nodes = [{"id": f"urn:e{i}", "type": types[i % len(types)], "label": f"实体{i}", "aliases": [f"别名{i}"],
+              "speeches": ["s1"], "docs": 1 + rng.randrange(20), "fields": {}, "roles": [], "mentions": [],
+              "mention_count": 0, "community": i % 6} for i in range(n)]
+    edges = [{"from": f"urn:e{rng.randrange(n)}", "to": f"urn:e{rng.randrange(n)}", "relation": "focusesOn"}
+             for _ in range(n)] + [{"from": "urn:e0", "to": f"urn:e{i}", "relation": "hasProgram"} for i in (1, 2, 3)]
+    path = tmp_path / "large.html"
+    viz.render_html({"nodes": nodes, "edges": edges, "documents": [{"id": "s1", "title": "讲话", "copy": False}]}, path)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    _wait(page, "window.kgViewer !== undefined")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.kgViewer.large") is True
+    far = page.evaluate("""() => { const v = window.kgViewer, mine = new Set(['urn:e0']);
+        v.data.edges.forEach(e => { if (e.from === 'urn:e0' || e.to === 'urn:e0') { mine.add(e.from); mine.add(e.to); } });
+        return v.data.nodes.find(n => !mine.has(n.id) && n.docs > 10).id; }""")
+
+    def pixel(node_id):                      # the canvas's colour at a node's centre
+        return page.evaluate("""id => { const v = window.kgViewer, c = document.querySelector('#graph canvas');
+            const p = v.network.canvasToDOM(v.network.getPositions([id])[id]), r = window.devicePixelRatio || 1;
+            return Array.from(c.getContext('2d').getImageData(Math.round(p.x * r), Math.round(p.y * r), 1, 1).data); }""",
+                             node_id)
+
+    page.evaluate("window.kgViewer.focusNode('urn:e0')")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.kgViewer.highlighted()") == "urn:e0"
+    assert page.inner_text("#panel h3") == "实体0"
+    untouched = page.evaluate("""() => { const v = window.kgViewer;
+        return v.nodes.get().every(n => n.opacity === undefined) && v.edges.get().every(e => e.color === undefined); }""")
+    assert untouched                                                   # nothing restyled per item
+    page.evaluate("""id => { const v = window.kgViewer;
+        v.network.moveTo({position: v.network.getPositions([id])[id], scale: 0.8}); }""", far)
+    page.wait_for_timeout(300)
+    faded = pixel(far)
+    page.evaluate("window.kgViewer.clearHighlight()")
+    page.wait_for_timeout(300)
+    plain = pixel(far)
+    assert page.evaluate("window.kgViewer.highlighted()") is None
+    assert sum(faded[:3]) > sum(plain[:3]) + 150                        # the far node was veiled
+    # the tooltip of a node that was never hovered is made on hovering it
+    point = page.evaluate("""id => { const v = window.kgViewer; v.network.moveTo({position: v.network.getPositions([id])[id], scale: 1});
+        return v.network.canvasToDOM(v.network.getPositions([id])[id]); }""", far)
+    page.wait_for_timeout(300)
+    box = page.locator("#graph").bounding_box()
+    page.mouse.move(box["x"] + point["x"] - 2, box["y"] + point["y"] - 2)
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    label = page.evaluate("""p => { const v = window.kgViewer, id = v.network.getNodeAt(p);   // the topmost there
+        return v.data.nodes.find(n => n.id === id).label; }""", point)
+    tip = page.inner_text("div.vis-tooltip")
+    assert tip.startswith(label + "\n") and "别名：别名" in tip
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.evaluate("window.kgViewer.focusNode('urn:e0')")
+    page.wait_for_timeout(300)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer-large.png"))
+    assert errors == []
+    page.close()
