@@ -102,8 +102,8 @@ class BuildLocked(RuntimeError):
 
 @contextmanager
 def _build_lock(out: Path):
-    """One build per output folder at a time: a second one refuses at once (it would
-    otherwise interleave its files with the first one's)."""
+    """One writer per output folder at a time (a build, or `kg query --update`): a second
+    one refuses at once (it would otherwise interleave its files with the first one's)."""
     import fcntl
     out.mkdir(parents=True, exist_ok=True)
     with open(out / ".kg-build.lock", "w") as lock:
@@ -384,13 +384,14 @@ def update(source, sparql: str) -> tuple[int, int]:
     path = graph_file(source)
     if path.suffix != ".trig":
         raise FileNotFoundError(f"{path.parent}: updates need graph.trig")
-    store = ox.Store()
-    with open(path, "rb") as f:
-        store.bulk_load(f, format=ox.RdfFormat.TRIG)
-    before = len(store)
-    store.update(sparql)
-    quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
-    write_graph(quads, path.parent)
+    with _build_lock(path.parent):      # not while a build is writing the same files
+        store = ox.Store()
+        with open(path, "rb") as f:
+            store.bulk_load(f, format=ox.RdfFormat.TRIG)
+        before = len(store)
+        store.update(sparql)
+        quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
+        write_graph(quads, path.parent)
     return before, len(quads)
 
 

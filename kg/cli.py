@@ -168,7 +168,7 @@ def query(sparql, query_file, name, params, list_queries, source, fmt, engine, a
             click.echo(f"updated: {before} → {after} quads")
             return
         columns, rows = api.query(source, sparql, bound, engine)
-    except (FileNotFoundError, api.UpdateRefused) as e:
+    except (FileNotFoundError, api.UpdateRefused, api.BuildLocked) as e:
         _fail(str(e))
     except SyntaxError as e:
         _fail(f"SPARQL syntax error: {e}")

@@ -175,3 +175,17 @@ def test_query_sees_the_build_provenance(built):
     r = CliRunner().invoke(main, ["query", "ASK { ?d <http://www.w3.org/ns/prov#wasGeneratedBy> ?run }",
                                   "-g", str(built[1])])
     assert r.exit_code == 0 and "true" in r.output
+
+
+def test_update_waits_for_no_build(built, tmp_path):
+    """`kg query --update` rewrites graph files: not while a build holds the folder."""
+    import fcntl
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(built[1], copy)
+    before = (copy / "graph.trig").read_bytes()
+    with open(copy / ".kg-build.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        r = CliRunner().invoke(main, ["query", "DELETE WHERE { ?s ?p ?o }", "-g", str(copy), "--update"])
+    assert r.exit_code == 2 and "another kg build" in r.output
+    assert (copy / "graph.trig").read_bytes() == before
