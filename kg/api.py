@@ -220,13 +220,16 @@ def _validate_changed(quads, extractions, everything: bool) -> tuple[int, list[s
 
 
 def _unique_ids(documents, problems):
-    """Two files with one stem (a/x.txt, b/x.txt) would be one speech: keep the first."""
-    seen, unique = set(), []
+    """Two files with one stem (a/x.txt, b/x.txt) would be one speech: the file whose path
+    sorts first gives it, whatever the order the inputs came in (builds stay deterministic)."""
+    owner: dict[str, str] = {}
     for d in documents:
-        if d.id in seen:
-            problems.append(Problem(d.source, f"skipped: another file already gives speech id {d.id!r}"))
+        owner[d.id] = min(owner.get(d.id, d.source), d.source)
+    unique = []
+    for d in documents:
+        if d.source != owner[d.id]:
+            problems.append(Problem(d.source, f"skipped: {owner[d.id]} already gives speech id {d.id!r}"))
             continue
-        seen.add(d.id)
         unique.append(d)
     return unique
 

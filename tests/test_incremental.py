@@ -80,3 +80,16 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path):
     assert outputs(out) == good
     shutil.rmtree(out / cache.CACHE_DIR)
     assert api.build([str(src)], str(out), html=False).extracted == 3
+
+
+def test_two_files_with_one_stem_give_the_same_build_in_any_order(tmp_path):
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d2").mkdir()
+    (tmp_path / "d1" / "x.txt").write_text(SPEECHES["a.txt"], encoding="utf-8")
+    (tmp_path / "d2" / "x.txt").write_text(SPEECHES["b.txt"], encoding="utf-8")
+    first = api.build([str(tmp_path / "d1"), str(tmp_path / "d2")], str(tmp_path / "o1"), html=False)
+    second = api.build([str(tmp_path / "d2"), str(tmp_path / "d1")], str(tmp_path / "o2"), html=False)
+    assert outputs(tmp_path / "o1") == outputs(tmp_path / "o2")
+    [problem] = [p for p in first.problems if "x.txt" in p.source]
+    assert problem.source.endswith("d2/x.txt") and "d1/x.txt" in problem.reason
+    assert [p.source for p in second.problems] == [problem.source]
