@@ -185,14 +185,15 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
     from kg.cache import CACHE_DIR
     report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR)
     quads = graph.build_quads(extractions, entities, relations, rid, report.duplicates)
-    report.outputs = graph.write_graph(quads, out)
-    graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
-                           [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
-                            for d in documents])
+    union = graph.union_triples(quads)
+    report.outputs = graph.write_graph(quads, out, union)
+    run = graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
+                                 [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
+                                  for d in documents])
     report.outputs.append(str(out / "build.ttl"))
     if html:
         from kg.report import render_report
-        store = open_store(out)        # parsed once for both pages
+        store = _store_of(quads, union + run)      # what open_store(out) would parse, from memory
         report.outputs.append(render_view(store, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
         report.outputs.append(render_report(store, out / "report.html"))
     if validate_shapes:
@@ -282,6 +283,15 @@ def open_store(source):
     if build_info.exists():
         with open(build_info, "rb") as f:
             store.bulk_load(f, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+    return store
+
+
+def _store_of(quads, default_triples):
+    """A Store laid out as :func:`open_store` lays out a built folder."""
+    import pyoxigraph as ox
+    store = ox.Store()
+    store.bulk_extend(quads)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in default_triples)
     return store
 
 

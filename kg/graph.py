@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -116,9 +117,13 @@ def entity_triples(ent, entities) -> list[tuple]:
 
 def _number(value) -> ox.Literal | None:
     """kfq:value is a number: Arabic as is, Chinese numerals read (三 → 3, 千亿 → 1e11)."""
-    if value is None:
-        return None
-    lit = decimal(str(value).replace(",", ""))
+    return None if value is None else _number_of(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _number_of(value: str) -> ox.Literal | None:
+    """(cached: cn2an takes half a millisecond a call, and values repeat across speeches)"""
+    lit = decimal(value.replace(",", ""))
     if lit is not None:
         return lit
     try:
@@ -225,10 +230,17 @@ def _umask() -> int:
     return mask
 
 
-def write_graph(quads: list[ox.Quad], out_dir) -> list[str]:
+def union_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
+    """The speeches' graphs as one graph: each triple once, sorted (graph.ttl)."""
+    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+
+
+def write_graph(quads: list[ox.Quad], out_dir, triples: list[ox.Triple] | None = None) -> list[str]:
+    """graph.trig (a named graph per speech) and graph.ttl (their union, ``triples`` if
+    the caller has it already)."""
     out = Path(out_dir)
     trig, ttl = out / "graph.trig", out / "graph.ttl"
-    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    triples = union_triples(quads) if triples is None else triples
     _atomic_write_all([
         (trig, lambda f: ox.serialize(quads, f, format=ox.RdfFormat.TRIG, prefixes=NS)),
         (ttl, lambda f: ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=NS))])
@@ -248,4 +260,4 @@ def write_build_info(out_dir, run_id, started, ended, version, inputs) -> str:
                     ox.Triple(d, n("kfq", "sha256"), plain(digest))]
     path = Path(out_dir) / "build.ttl"
     _atomic_write(path, lambda f: ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=NS))
-    return str(path)
+    return triples

@@ -93,3 +93,15 @@ def test_two_files_with_one_stem_give_the_same_build_in_any_order(tmp_path):
     [problem] = [p for p in first.problems if "x.txt" in p.source]
     assert problem.source.endswith("d2/x.txt") and "d1/x.txt" in problem.reason
     assert [p.source for p in second.problems] == [problem.source]
+
+
+def test_pages_of_a_build_equal_pages_made_from_its_files(tmp_path):
+    """A build makes its pages from the graph in memory; they must be what the files give."""
+    from kg.report import render_report
+    src = corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    api.build([str(src)], str(out))
+    api.render_view(out, tmp_path / "view.html", max_nodes=api.DEFAULT_VIEW_NODES)
+    render_report(out, tmp_path / "report.html")
+    assert (tmp_path / "view.html").read_bytes() == (out / "graph.html").read_bytes()
+    assert (tmp_path / "report.html").read_bytes() == (out / "report.html").read_bytes()
