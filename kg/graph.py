@@ -93,7 +93,8 @@ TARGET_FIELDS = (("indicator", plain), ("valueText", plain), ("unit", plain), ("
                  ("year", integer), ("amount", decimal), ("currency", plain))
 
 
-def entity_triples(ent, entities) -> list[tuple]:
+def _entity_triples(ent, entities) -> list[tuple]:
+    """An entity's description: type, labels, its target fields, its roles."""
     s = ox.NamedNode(ent.iri)
     out = [(s, RDF_TYPE, n("kfq", ent.type)), (s, n("rdfs", "label"), zh(ent.label)),
            (s, n("skos", "prefLabel"), zh(ent.label))]
@@ -150,6 +151,13 @@ def duplicate_quads(duplicates) -> list[ox.Quad]:
 
 def build_quads(extractions, entities, relations, run_id: str, duplicates=()) -> list[ox.Quad]:
     quads = set(duplicate_quads(duplicates))
+    descriptions: dict[str, list] = {}      # an entity is described alike in every speech
+
+    def entity_triples(ent, entities):
+        if ent.iri not in descriptions:
+            descriptions[ent.iri] = _entity_triples(ent, entities)
+        return descriptions[ent.iri]
+
     for ex in extractions:
         doc = ex.document
         d = ox.NamedNode(document_iri(doc.id))
