@@ -6,8 +6,6 @@ carry every quad of graph.trig; the CSV tables open in a spreadsheet (UTF-8 with
 from __future__ import annotations
 
 import csv
-import io
-import json
 import os
 import tempfile
 from pathlib import Path

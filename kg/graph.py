@@ -206,7 +206,8 @@ def build_quads(extractions, entities, relations, run_id: str, duplicates=()) ->
     return sorted(quads, key=str)
 
 
-def _atomic_write(path: Path, write) -> None:
+def atomic_write(path: Path, write) -> None:
+    """Write a file through ``write(binary_file)`` atomically (see _atomic_write_all)."""
     _atomic_write_all([(path, write)])
 
 
@@ -267,5 +268,5 @@ def write_build_info(out_dir, run_id, started, ended, version, inputs) -> str:
         triples += [ox.Triple(run, n("prov", "used"), d), ox.Triple(d, n("prov", "wasGeneratedBy"), run),
                     ox.Triple(d, n("kfq", "sha256"), plain(digest))]
     path = Path(out_dir) / "build.ttl"
-    _atomic_write(path, lambda f: ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=NS))
+    atomic_write(path, lambda f: ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=NS))
     return triples

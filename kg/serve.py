@@ -9,9 +9,7 @@ make this server send requests to other hosts); a query that fails to parse or t
 from __future__ import annotations
 
 import html
-import json
 import re
-from pathlib import Path
 from socketserver import ThreadingMixIn
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server

@@ -9,8 +9,6 @@ with ``<``, ``>`` and ``&`` escaped, and the page's script only ever inserts it 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import defaultdict, deque
 from pathlib import Path
 
@@ -412,15 +410,7 @@ def render_html(view: dict, path, title: str = "kfq-kg") -> str:
 
 
 def _write_atomically(path: Path, text: str) -> str:
+    from kg.graph import atomic_write
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, lambda f: f.write(text.encode("utf-8")))
     return str(path)

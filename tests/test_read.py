@@ -1,5 +1,4 @@
 """Reading files of every kind the analysts collect, and splitting collection files."""
-import zipfile
 
 import pytest
 
