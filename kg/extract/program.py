@@ -31,7 +31,7 @@ MIN_MODIFIER_CHARS = 4
 # distinguishing words, numerals, abbreviations, idioms
 NAME_PART_FLAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "v", "an", "a", "b", "m", "mq", "j", "l", "i", "eng"}
 LEADING_VERB_FLAGS = {"v", "vd", "ad", "d", "a"}
-MAX_LABEL_CHARS = 24
+MAX_LABEL_CHARS = 20
 MEASURE_WORDS = set("户处个项条座家所台套批名")
 CONJUNCTIONS = "和与及"
 # verbs that set up a mechanism or system: the words after them name it (完善|涉油…工作机制)
