@@ -158,3 +158,8 @@ def test_verb_right_after_a_verb_of_setting_up_starts_the_name():
 def test_long_campaign_name_is_not_cut_inside_a_word():
     ex = run("持续深化习近平新时代中国特色社会主义思想学习教育。")
     assert "习近平新时代中国特色社会主义思想学习教育" in found(ex, "Program")
+
+
+def test_role_of_the_citys_own_zone_keeps_its_admin_prefix():
+    ex = run("市开发区主要负责人要带头抓落实。")
+    assert "市开发区主要负责人" in found(ex, "Role")

@@ -44,6 +44,19 @@ def _body(prefix: str, title: str) -> str | None:
     return prefix if prefix in _bodies() else None
 
 
+def _with_admin_prefix(text: str, org_start: int, org: str) -> int:
+    """市开发区主要负责人: the city's own zone, as the zone extractor reads 市开发区."""
+    if org not in _zone_words():
+        return org_start
+    from kg.extract.zone import _admin_prefix
+    return _admin_prefix(text, org_start)
+
+
+@lru_cache(maxsize=1)
+def _zone_words() -> frozenset:
+    return frozenset(lexicon.load("zone_generic.txt"))
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
@@ -52,7 +65,9 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
                 continue
             org = attached_org(s.text, start)
             if org and not term.startswith(org):
-                found.append(mention(doc, s, start - len(org), end, "Role", label=org + term,
+                org_start = _with_admin_prefix(s.text, start - len(org), org)
+                org = s.text[org_start:start]
+                found.append(mention(doc, s, org_start, end, "Role", label=org + term,
                                      organization=_body(org, term)))
             else:
                 found.append(mention(doc, s, start, end, "Role", organization=_body("", term)))
