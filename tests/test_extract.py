@@ -163,3 +163,14 @@ def test_long_campaign_name_is_not_cut_inside_a_word():
 def test_role_of_the_citys_own_zone_keeps_its_admin_prefix():
     ex = run("市开发区主要负责人要带头抓落实。")
     assert "市开发区主要负责人" in found(ex, "Role")
+
+
+def test_full_name_after_an_office_is_that_officials():
+    ex = run("我也把省委书记王立新强调的观点传递给大家，市长刘振华在会上作了部署。")
+    people = {m.label: m.attrs.get("role") for m in ex.mentions if m.type == "Person"}
+    assert people == {"王立新": "省委书记", "刘振华": "市长"}
+
+
+def test_ordinary_words_after_an_office_are_not_names():
+    ex = run("市长高度重视开发区工作，书记周密部署，省委书记要求各地抓落实。")
+    assert found(ex, "Person") == set()

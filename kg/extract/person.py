@@ -98,12 +98,32 @@ def name_before(text: str, end: int, titled: bool = False) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _right_context() -> tuple[str, ...]:
+    return tuple(lexicon.load("person_right_context.txt", folder="patterns"))
+
+
+def name_after(text: str, start: int) -> int | None:
+    """End of a full name written right after an office (省委书记王儒林强调): a surname, a
+    given name of one or two characters, then what speeches write after a name."""
+    for length in (3, 2):
+        name = text[start:start + length]
+        if len(name) == length and (name[0] in _surnames() or name[:2] in _surnames()) \
+                and _plausible_name(name, titled=True) and text.startswith(_right_context(), start + length):
+            return start + length
+    return None
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
         for m in _title_re().finditer(s.text):
             start = name_before(s.text, m.start(), titled=m.group() != "同志")
             if start is None:
+                end = name_after(s.text, m.end()) if m.group() != "同志" else None
+                if end is not None:      # 省委书记王儒林: the office, then the name
+                    found.append(mention(doc, s, m.end(), end, "Person", role=m.group()))
+                    found.append(mention(doc, s, m.start(), m.end(), "Role"))
                 continue
             title = m.group()
             role = None if title == "同志" else title
