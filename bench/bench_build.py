@@ -96,13 +96,31 @@ def run(n: int, jobs: int) -> dict:
             "add_one_fraction": round(add_one / full, 3)}
 
 
+# the issue's goals: (figure, the runs it applies to, whether it is met, what it says)
+GOALS = (("ratio_to_raw_jieba", lambda r: r["jobs"] == 1, lambda v: v >= 0.5,
+          "full build >= 0.5x raw jieba.lcut on one core (--jobs 1)"),
+         ("add_one_fraction", lambda r: r["speeches"] == 1000, lambda v: v <= 0.05,
+          "+1 speech to 1,000 <= 5% of a full build"),
+         ("peak_rss_MB", lambda r: r["speeches"] == 10000, lambda v: v < 2048,
+          "10,000 speeches under 2 GB peak RSS (largest process)"))
+
+
+def verdicts(result: dict) -> list[str]:
+    """PASS/FAIL for each goal this run speaks to (its size and --jobs as the goal states)."""
+    return [f"{'PASS' if met(result[key]) else 'FAIL'}: {text} ({key} = {result[key]})"
+            for key, applies, met, text in GOALS if applies(result)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args()
     for n in args.sizes:
-        print(json.dumps(run(n, args.jobs), ensure_ascii=False), flush=True)
+        result = run(n, args.jobs)
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        for line in verdicts(result):
+            print("  " + line, flush=True)
 
 
 if __name__ == "__main__":
