@@ -18,6 +18,9 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+DUPLICATES_LISTED = 20        # a build summary names this many copies; kg stats lists all
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main():
@@ -56,8 +59,11 @@ def build(inputs, out_dir, jobs, no_validate, full, store_dir):
                f"time: {report.seconds:.1f} s")
     for etype, n in report.entities_per_type.items():
         click.echo(f"  {etype:13} {n}")
-    for dup in report.duplicates:
+    for dup in report.duplicates[:DUPLICATES_LISTED]:
         click.echo(f"  duplicate: {dup.document} repeats {dup.original} (similarity {dup.similarity})")
+    if len(report.duplicates) > DUPLICATES_LISTED:
+        click.echo(f"  … and {len(report.duplicates) - DUPLICATES_LISTED} more duplicate speeches "
+                   "(kg stats or report.html lists them all)")
     if report.violations:
         click.echo(f"SHACL: {len(report.violations)} violation(s), e.g. {report.violations[0]}", err=True)
     elif not no_validate and report.validated == 0:

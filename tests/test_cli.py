@@ -189,3 +189,15 @@ def test_update_waits_for_no_build(built, tmp_path):
         r = CliRunner().invoke(main, ["query", "DELETE WHERE { ?s ?p ?o }", "-g", str(copy), "--update"])
     assert r.exit_code == 2 and "another kg build" in r.output
     assert (copy / "graph.trig").read_bytes() == before
+
+
+def test_build_summary_names_at_most_twenty_copies(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    text = "在临江高新区推进会上的讲话\n" + "临江高新区要发展新能源汽车产业，力争营业收入500亿元以上。" * 4 + "\n"
+    for k in range(23):
+        (src / f"copy{k:02}.txt").write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(src), "-o", str(tmp_path / "out"), "--no-validate", "-j", "1"])
+    assert r.exit_code == 0, r.output
+    assert sum(line.startswith("  duplicate:") for line in r.output.splitlines()) == 20
+    assert "… and 2 more duplicate speeches" in r.output
