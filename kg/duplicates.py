@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kg.model import Document
@@ -48,6 +49,7 @@ def _minhash(text: str):
 SIGNATURES_FILE = "minhash.npz"
 
 
+@lru_cache(maxsize=1)
 def _default_scheme() -> str:
     from datasketch import MinHash
     return str(getattr(MinHash(num_perm=PERMUTATIONS, seed=1), "scheme", "legacy"))

@@ -153,7 +153,7 @@ def build_quads(extractions, entities, relations, run_id: str, duplicates=()) ->
     quads = set(duplicate_quads(duplicates))
     descriptions: dict[str, list] = {}      # an entity is described alike in every speech
 
-    def entity_triples(ent, entities):
+    def entity_triples(ent, entities):      # _entity_triples, once per entity and build
         if ent.iri not in descriptions:
             descriptions[ent.iri] = _entity_triples(ent, entities)
         return descriptions[ent.iri]

@@ -34,8 +34,6 @@ LEADING_VERB_FLAGS = {"v", "vd", "ad", "d", "a"}
 MAX_LABEL_CHARS = 20
 MEASURE_WORDS = set("户处个项条座家所台套批名")
 CONJUNCTIONS = "和与及"
-# verbs that set up a mechanism or system: the words after them name it (完善|涉油…工作机制)
-ESTABLISHING_VERBS = {"完善", "建立", "建立健全", "健全", "推进", "深化"}
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +178,11 @@ def _slogan_shaped(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _setup_verbs() -> frozenset:
+    return frozenset(lexicon.load("program_setup_verbs.txt", folder="patterns"))
+
+
+@lru_cache(maxsize=1)
 def _action_verbs() -> tuple[str, ...]:
     return tuple(lexicon.load("program_action_verbs.txt", folder="patterns"))
 
@@ -204,7 +207,7 @@ def _headed(doc, s) -> list[Mention]:
         window_start = max(0, start - MAX_LABEL_CHARS)
         for word, flag in reversed(pos_tag(s.text[window_start:start])):
             if _is_stop(word):
-                after_stop_word = word in _action_verbs() or word in ESTABLISHING_VERBS
+                after_stop_word = word in _action_verbs() or word in _setup_verbs()
                 break
             if len(words) == MAX_MODIFIER_TOKENS or flag not in NAME_PART_FLAGS \
                     or not all(is_cjk(c) or c.isdigit() for c in word):
