@@ -179,25 +179,23 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
                                                     progress=progress, problems=report.problems)
     documents = [ex.document for ex in extractions]      # without any that failed to extract
     entities = link.link(extractions)
-    relations = [r for ex in extractions for r in ex.relations]
     rid = run_id(documents)
     from kg.duplicates import find_duplicates
     from kg.cache import CACHE_DIR
     report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR)
-    quads = graph.build_quads(extractions, entities, relations, rid, report.duplicates)
-    union = graph.union_triples(quads)
-    report.outputs = graph.write_graph(quads, out, union)
-    run = graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
+    graphs = graph.SpeechGraphs(extractions, entities, report.duplicates)
+    report.outputs = graph.write_speech_graphs(graphs, out)
+    graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
                                  [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
                                   for d in documents])
     report.outputs.append(str(out / "build.ttl"))
     if html:
         from kg.report import render_report
-        store = _store_of(quads, union + run)      # what open_store(out) would parse, from memory
+        store = open_union(out)        # parsed in Rust: faster than handing over Python quads
         report.outputs.append(render_view(store, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
         report.outputs.append(render_report(store, out / "report.html"))
     if validate_shapes:
-        report.validated, report.violations = _validate_changed(quads, extractions, report.reused == 0)
+        report.validated, report.violations = _validate_changed(graphs, extractions, report.reused == 0)
     report.documents = len(documents)
     report.extracted = len(documents) - report.reused
     report.entities_per_type = count_entities(entities)
@@ -205,19 +203,20 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
     return report
 
 
-def _validate_changed(quads, extractions, everything: bool) -> tuple[int, list[str]]:
+def _validate_changed(graphs, extractions, everything: bool) -> tuple[int, list[str]]:
     """SHACL on the named graphs of the speeches this build extracted (every speech's
     graph is self-contained), at most VALIDATE_AT_MOST of them, chosen evenly; returns how
     many were checked and the violations. Reused speeches passed when they were built."""
-    from kg.graph import document_iri
+    from kg.graph import SpeechGraphs
     from kg.validate import validate_quads
     changed = sorted(ex.document.id for ex in extractions if everything or not ex.from_cache)
     if not changed:
         return 0, []
     step = max(1, len(changed) // VALIDATE_AT_MOST)
-    chosen = {document_iri(i) for i in changed[::step][:VALIDATE_AT_MOST]}
-    subset = [q for q in quads if q.graph_name.value in chosen]
-    return len(chosen), validate_quads(subset)[1]
+    chosen = set(changed[::step][:VALIDATE_AT_MOST])
+    subset = SpeechGraphs([ex for ex in extractions if ex.document.id in chosen], graphs.entities,
+                          [d for ds in graphs.duplicates.values() for d in ds if d.document in chosen])
+    return len(chosen), validate_quads(list(subset.quads()))[1]
 
 
 def _unique_ids(documents, problems):
@@ -286,12 +285,16 @@ def open_store(source):
     return store
 
 
-def _store_of(quads, default_triples):
-    """A Store laid out as :func:`open_store` lays out a built folder."""
+def open_union(out) -> "ox.Store":
+    """A store with just the default graph :func:`open_store` would give (the union of the
+    speeches' graphs, graph.ttl, and build.ttl): what the pages and ``stats`` read, in
+    half the parsing (the named graphs are not loaded)."""
     import pyoxigraph as ox
     store = ox.Store()
-    store.bulk_extend(quads)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in default_triples)
+    for name in ("graph.ttl", "build.ttl"):
+        if (Path(out) / name).exists():
+            with open(Path(out) / name, "rb") as f:
+                store.bulk_load(f, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
     return store
 
 
@@ -408,21 +411,6 @@ def update(source, sparql: str) -> tuple[int, int]:
     return before, len(quads)
 
 
-STATS_QUERY = """
-PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?doc) AS ?speeches) WHERE {
-  ?doc a kfq:Document ; kfq:mentions ?e . ?e a ?type .
-  FILTER NOT EXISTS { ?doc kfq:duplicateOf ?original }    # a copy is not a second speech
-} GROUP BY ?type"""
-
-TOP_QUERY = """
-PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?type ?label (COUNT(DISTINCT ?doc) AS ?speeches) WHERE {
-  ?doc a kfq:Document ; kfq:mentions ?e . ?e a ?type ; rdfs:label ?label .
-  FILTER NOT EXISTS { ?doc kfq:duplicateOf ?original }
-} GROUP BY ?type ?e ?label ORDER BY ?type DESC(?speeches) ?label"""
-
 DUPLICATES_QUERY = """
 PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -433,25 +421,32 @@ SELECT ?copy ?original ?similarity WHERE {
 
 
 def stats(source, top: int = 5) -> dict:
-    """Speeches, triples, entities and speeches per type, and the most mentioned entities."""
+    """Speeches, triples, entities and speeches per type, and the most mentioned entities
+    (speeches that are copies of another are not counted)."""
+    from collections import Counter
+    from kg.analysis import mention_index
     store = open_store(source)
-    docs = store.query("PREFIX kfq: <https://w3id.org/kfq-kg/ontology#> "
-                       "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kfq:Document }")
-    per_type = {}
-    for row in store.query(STATS_QUERY):
-        name = row["type"].value.rsplit("#", 1)[-1]
-        per_type[name] = {"entities": int(row["entities"].value), "speeches": int(row["speeches"].value)}
+    index = mention_index(store)
+    entities, speeches, mentioned_by = {}, {}, Counter()
+    for doc, ents in index.originals():
+        for e in ents:
+            if e in index.entities:
+                etype = index.entities[e][0]
+                entities.setdefault(etype, set()).add(e)
+                speeches.setdefault(etype, set()).add(doc)
+                mentioned_by[e] += 1
+    per_type = {t: {"entities": len(entities[t]), "speeches": len(speeches[t])} for t in entities}
     tops: dict[str, list] = {}
-    for row in store.query(TOP_QUERY):
-        name = row["type"].value.rsplit("#", 1)[-1]
-        if len(tops.setdefault(name, [])) < top:
-            tops[name].append((row["label"].value, int(row["speeches"].value)))
-    import pyoxigraph as ox
-    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    for e in sorted(mentioned_by, key=lambda e: (-mentioned_by[e], index.entities[e][1], e)):
+        etype, label = index.entities[e]
+        if len(tops.setdefault(etype, [])) < top:
+            tops[etype].append((label, mentioned_by[e]))
+    triples = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
     duplicates = [(r["copy"].value, r["original"].value, float(r["similarity"].value))
                   for r in store.query(DUPLICATES_QUERY)]
-    return {"speeches": int(next(iter(docs))["n"].value), "triples": triples, "duplicates": duplicates,
-            "types": {t: per_type[t] for t in sorted(per_type, key=_type_order)}, "top": tops}
+    return {"speeches": len(index.documents), "triples": int(triples), "duplicates": duplicates,
+            "types": {t: per_type[t] for t in sorted(per_type, key=_type_order)},
+            "top": {t: tops[t] for t in sorted(tops, key=_type_order)}}
 
 
 def _type_order(name: str) -> tuple:

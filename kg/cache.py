@@ -8,7 +8,6 @@ rebuilt; entries of speeches no longer in the corpus are pruned.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -47,9 +46,11 @@ def _entry_path(out_dir: Path, doc_id: str) -> Path:
 
 
 def _to_json(ex: Extraction) -> dict:
-    return {"sentences": [dataclasses.astuple(s) for s in ex.sentences],
-            "mentions": [dataclasses.asdict(m) for m in ex.mentions],
-            "relations": [dataclasses.asdict(r) for r in ex.relations],
+    # the instances' own field dicts (their values are plain JSON data): dataclasses.asdict
+    # deep-copies every value and took a third of a 1,000-speech build
+    return {"sentences": [[s.doc_id, s.index, s.start, s.end, s.text] for s in ex.sentences],
+            "mentions": [vars(m) for m in ex.mentions],
+            "relations": [vars(r) for r in ex.relations],
             "speaker_role": ex.speaker_role}
 
 

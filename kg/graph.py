@@ -48,12 +48,13 @@ def document_iri(doc_id: str) -> str:
     return f"{BASE}doc/{quote(doc_id, safe='')}"
 
 
-def sentence_iri(doc_id: str, index: int) -> str:
-    return f"{document_iri(doc_id)}/s/{index}"
+def sentence_iri(doc_id: str, index: int, doc_iri: str | None = None) -> str:
+    """(``doc_iri``: the speech's IRI if the caller has it, saving a quote() per call)"""
+    return f"{doc_iri or document_iri(doc_id)}/s/{index}"
 
 
-def mention_iri(doc_id: str, start: int, end: int, etype: str) -> str:
-    return f"{document_iri(doc_id)}/m/{start}-{end}-{etype}"
+def mention_iri(doc_id: str, start: int, end: int, etype: str, doc_iri: str | None = None) -> str:
+    return f"{doc_iri or document_iri(doc_id)}/m/{start}-{end}-{etype}"
 
 
 def run_iri(run_id: str) -> str:
@@ -149,61 +150,119 @@ def duplicate_quads(duplicates) -> list[ox.Quad]:
     return quads
 
 
-def build_quads(extractions, entities, relations, run_id: str, duplicates=()) -> list[ox.Quad]:
-    quads = set(duplicate_quads(duplicates))
-    descriptions: dict[str, list] = {}      # an entity is described alike in every speech
+# the predicates and classes every speech uses, made once (a NamedNode per triple was
+# a tenth of the graph stage)
+P = {name: n(prefix, local) for name, (prefix, local) in {
+    "Document": ("kfq", "Document"), "Mention": ("kfq", "Mention"), "Sentence": ("kfq", "Sentence"),
+    "identifier": ("dcterms", "identifier"), "title": ("dcterms", "title"), "source": ("dcterms", "source"),
+    "speakerRole": ("kfq", "speakerRole"), "mentions": ("kfq", "mentions"),
+    "mentionOf": ("kfq", "mentionOf"), "inDocument": ("kfq", "inDocument"),
+    "inSentence": ("kfq", "inSentence"), "beginIndex": ("nif", "beginIndex"),
+    "endIndex": ("nif", "endIndex"), "anchorOf": ("nif", "anchorOf"), "isString": ("nif", "isString"),
+}.items()}
 
-    def entity_triples(ent, entities):      # _entity_triples, once per entity and build
-        if ent.iri not in descriptions:
-            descriptions[ent.iri] = _entity_triples(ent, entities)
-        return descriptions[ent.iri]
 
-    for ex in extractions:
-        doc = ex.document
-        d = ox.NamedNode(document_iri(doc.id))
-        triples = [(d, RDF_TYPE, n("kfq", "Document")), (d, n("dcterms", "identifier"), plain(doc.id)),
-                   (d, n("dcterms", "title"), zh(doc.title)), (d, n("dcterms", "source"), plain(doc.source))]
+class SpeechGraphs:
+    """Each speech's named graph, speech by speech in the order of their ids (so the files
+    do not depend on the order the inputs came in), and the union of them all.
+
+    A speech's graph is its own triples (the speech, its mentions and sentences: their
+    subjects hold the speech's IRI, so no other graph has them) and the shared ones (the
+    descriptions of the entities it names, the relations it states). The union takes the
+    shared ones the first time a speech brings them, so it needs no sort and no set of
+    every triple, and nothing has to hold all the quads at once."""
+
+    def __init__(self, extractions, entities, duplicates=()):
+        self.extractions = sorted(extractions, key=lambda ex: ex.document.id)
+        self.entities = entities
+        self.duplicates: dict[str, list] = {}
+        for dup in duplicates:
+            self.duplicates.setdefault(dup.document, []).append(dup)
+        self._descriptions: dict[str, list] = {}     # an entity is described alike everywhere
+
+    def speeches(self):
+        """(speech IRI node, its own triples, its shared triples) per speech."""
+        for ex in self.extractions:
+            d = ox.NamedNode(document_iri(ex.document.id))
+            own, shared = self._speech(ex, d)
+            own += [(q.subject, q.predicate, q.object) for q in duplicate_quads(self.duplicates.get(ex.document.id, ()))]
+            yield d, own, shared
+
+    def quads(self):
+        """Every speech's quads, in the order the files hold them."""
+        for d, own, shared in self.speeches():
+            for s, p, o in _unique(own + shared):
+                yield ox.Quad(s, p, o, d)
+
+    def quads_and_union(self, union: list):
+        """:meth:`quads`, appending the union's triples to ``union`` on the way (one pass)."""
+        seen: set = set()
+        for d, own, shared in self.speeches():
+            for s, p, o in _unique(own):
+                union.append(ox.Triple(s, p, o))
+                yield ox.Quad(s, p, o, d)
+            for s, p, o in _unique(shared):
+                if (s, p, o) not in seen:
+                    seen.add((s, p, o))
+                    union.append(ox.Triple(s, p, o))
+                yield ox.Quad(s, p, o, d)
+
+    def _describe(self, ent, triples: list, described: set) -> None:
+        if ent.iri in described:
+            return
+        described.add(ent.iri)
+        if ent.iri not in self._descriptions:
+            self._descriptions[ent.iri] = _entity_triples(ent, self.entities)
+        triples += self._descriptions[ent.iri]
+
+    def _speech(self, ex, d) -> tuple[list, list]:
+        doc, entities = ex.document, self.entities
+        own = [(d, RDF_TYPE, P["Document"]), (d, P["identifier"], plain(doc.id)),
+               (d, P["title"], zh(doc.title)), (d, P["source"], plain(doc.source))]
         # the link to the build run (whose IRI hashes every speech) lives in build.ttl, so a
         # speech's graph changes only when its own facts do (kg push replaces just those)
-        described, used_sentences = set(), set()
+        shared, described, used_sentences = [], set(), set()
         if ex.speaker_role and ("Role", ex.speaker_role) in entities:
             role = entities[("Role", ex.speaker_role)]
             e = ox.NamedNode(role.iri)
-            triples += [(d, n("kfq", "speakerRole"), e), (d, n("kfq", "mentions"), e)]
-            described.add(role.iri)
-            triples += entity_triples(role, entities)
+            own += [(d, P["speakerRole"], e), (d, P["mentions"], e)]
+            self._describe(role, shared, described)
         for m in ex.mentions:
             ent = entities[m.key]
             e = ox.NamedNode(ent.iri)
-            triples.append((d, n("kfq", "mentions"), e))
-            if ent.iri not in described:
-                described.add(ent.iri)
-                triples += entity_triples(ent, entities)
-            mi = ox.NamedNode(mention_iri(doc.id, m.start, m.end, m.type))
-            si = ox.NamedNode(sentence_iri(doc.id, m.sentence))
+            own.append((d, P["mentions"], e))
+            self._describe(ent, shared, described)
+            mi = ox.NamedNode(mention_iri(doc.id, m.start, m.end, m.type, d.value))
+            si = ox.NamedNode(sentence_iri(doc.id, m.sentence, d.value))
             used_sentences.add(m.sentence)
-            triples += [(mi, RDF_TYPE, n("kfq", "Mention")), (mi, n("kfq", "mentionOf"), e),
-                        (mi, n("kfq", "inDocument"), d), (mi, n("kfq", "inSentence"), si),
-                        (mi, n("nif", "beginIndex"), integer(m.start, NNI)),
-                        (mi, n("nif", "endIndex"), integer(m.end, NNI)),
-                        (mi, n("nif", "anchorOf"), plain(m.surface))]
+            own += [(mi, RDF_TYPE, P["Mention"]), (mi, P["mentionOf"], e), (mi, P["inDocument"], d),
+                    (mi, P["inSentence"], si), (mi, P["beginIndex"], integer(m.start, NNI)),
+                    (mi, P["endIndex"], integer(m.end, NNI)), (mi, P["anchorOf"], plain(m.surface))]
         for s in ex.sentences:
             if s.index in used_sentences:
-                si = ox.NamedNode(sentence_iri(doc.id, s.index))
-                triples += [(si, RDF_TYPE, n("kfq", "Sentence")), (si, n("kfq", "inDocument"), d),
-                            (si, n("nif", "isString"), plain(doc.text[s.start:s.end])),
-                            (si, n("nif", "beginIndex"), integer(s.start, NNI)),
-                            (si, n("nif", "endIndex"), integer(s.end, NNI))]
+                si = ox.NamedNode(sentence_iri(doc.id, s.index, d.value))
+                own += [(si, RDF_TYPE, P["Sentence"]), (si, P["inDocument"], d),
+                        (si, P["isString"], plain(doc.text[s.start:s.end])),
+                        (si, P["beginIndex"], integer(s.start, NNI)), (si, P["endIndex"], integer(s.end, NNI))]
         for r in ex.relations:
             if r.subject in entities and r.object in entities:
                 subj, obj = entities[r.subject], entities[r.object]
-                for ent in (subj, obj):
-                    if ent.iri not in described:
-                        described.add(ent.iri)
-                        triples += entity_triples(ent, entities)
-                triples.append((ox.NamedNode(subj.iri), n("kfq", r.predicate), ox.NamedNode(obj.iri)))
-        quads.update(ox.Quad(s, p, o, d) for s, p, o in triples)
-    return sorted(quads, key=str)
+                self._describe(subj, shared, described)
+                self._describe(obj, shared, described)
+                shared.append((ox.NamedNode(subj.iri), n("kfq", r.predicate), ox.NamedNode(obj.iri)))
+        return own, shared
+
+
+def _unique(triples: list) -> list:
+    """The triples once each, in their first order."""
+    return list(dict.fromkeys(triples))
+
+
+def build_quads(extractions, entities, relations=(), run_id: str = "", duplicates=()) -> list[ox.Quad]:
+    """Every speech's named graph as one list of quads (see :class:`SpeechGraphs`).
+    ``relations`` and ``run_id`` are unused: each extraction carries its relations, and the
+    run is described in build.ttl (kept for callers of the old signature)."""
+    return list(SpeechGraphs(extractions, entities, duplicates).quads())
 
 
 def atomic_write(path: Path, write) -> None:
@@ -239,9 +298,21 @@ def _umask() -> int:
     return mask
 
 
-def union_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
-    """The speeches' graphs as one graph: each triple once, sorted (graph.ttl)."""
-    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+def union_triples(quads) -> list[ox.Triple]:
+    """The speeches' graphs as one graph: each triple once, in first-seen order (graph.ttl)."""
+    return list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+
+
+def write_speech_graphs(graphs: SpeechGraphs, out_dir) -> list[str]:
+    """graph.trig and graph.ttl from ``graphs`` in one streaming pass: the quads go straight
+    to the serializer; only the union's triples are held (graph.ttl is written after)."""
+    out = Path(out_dir)
+    union: list = []
+    _atomic_write_all([
+        (out / "graph.trig", lambda f: ox.serialize(graphs.quads_and_union(union), f,
+                                                   format=ox.RdfFormat.TRIG, prefixes=NS)),
+        (out / "graph.ttl", lambda f: ox.serialize(union, f, format=ox.RdfFormat.TURTLE, prefixes=NS))])
+    return [str(out / "graph.ttl"), str(out / "graph.trig")]
 
 
 def write_graph(quads: list[ox.Quad], out_dir, triples: list[ox.Triple] | None = None) -> list[str]:
