@@ -16,6 +16,8 @@ MAX_NAME_CHARS = 10
 HIDDEN_BEFORE = re.compile(r"[Xx×＊*_＿]+$")
 # POS flags of words that can name a body: nouns, place and proper names, abbreviations
 NAME_PART_FLAGS = ("n", "j", "eng", "a", "b")
+# a body set up for a task is named after it, verbs included (创建文明城市|领导小组)
+TASK_NAME_FLAGS = ("v",)
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +34,16 @@ def _company_stop() -> frozenset:
 
 
 @lru_cache(maxsize=1)
+def _task_heads() -> frozenset:
+    return frozenset(lexicon.load("org_task_heads.txt"))
+
+
+@lru_cache(maxsize=1)
+def _task_stop() -> frozenset:
+    return frozenset(lexicon.load("org_task_stop.txt", folder="patterns"))
+
+
+@lru_cache(maxsize=1)
 def _heads() -> lexicon.TermMatcher:
     return lexicon.TermMatcher({t: t for t in lexicon.load("org_suffixes.txt")})
 
@@ -43,9 +55,13 @@ def _headed(doc: Document, s: Sentence) -> list[Mention]:
     for h_start, h_end, head, _ in _heads().find(s.text):
         words = pos_tag(s.text[max(0, h_start - MAX_NAME_CHARS):h_start])
         start, taken = h_start, 0
+        task = head in _task_heads()
+        flags = NAME_PART_FLAGS + TASK_NAME_FLAGS if task else NAME_PART_FLAGS
         for word, flag in reversed(words):
-            if taken == 3 or not flag.startswith(NAME_PART_FLAGS) or word in _company_stop() \
-                    or _heads().find(word):
+            # a noun of the task stays in its name (基层|党建工作领导小组)
+            stop = word in _company_stop() and not (task and flag.startswith("n"))
+            if taken == (4 if task else 3) or not flag.startswith(flags) or stop \
+                    or _heads().find(word) or (task and word in _task_stop()):
                 break
             start, taken = start - len(word), taken + 1
         name = s.text[start:h_end]

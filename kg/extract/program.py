@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 
 from kg import lexicon
-from kg.extract.base import PLACEHOLDER_RUN, is_cjk, mention
+from kg.extract.enumeration import _CJK_BUT_LIST_WORDS
+from kg.extract.base import PLACEHOLDER_RUN, is_cjk, is_placeholder, mention
 from kg.model import Document, Mention, Sentence
 from kg.segment import pos_tag
 
@@ -25,15 +26,27 @@ PAIRED_RE = re.compile(rf"(?<![{NUMERALS}])([{SLOGAN_NUMERALS}])([\u4e00-\u9fff]
 # quotes holding these are speech or emphasis (“要我干”, “能够做什么”), not a name
 COLLOQUIAL = re.compile(r"[我你他她吗呢吧啊]|什么|怎样|怎么|有些|还能|但")
 QUOTED_GOAL = re.compile(r"力争|争创|争当|晋升")
+# a number of things counted inside a quote (“141个贫困村”) is a quantity, not a name
+COUNTED_THINGS = re.compile(r"[0-9]+(?:个|户|家|处|名|人|所|座|条|项)")
+MEETING_ENDS = ("两会", "全会", "大会", "会议")
+SHORT_TITLE_CHARS = 4
 MAX_MODIFIER_TOKENS = 8
 MIN_MODIFIER_CHARS = 4
+WEAK_HEAD_MODIFIER_CHARS = 5
 # jieba POS flags of words that can be part of a program's name: nouns, names, noun-verbs,
 # distinguishing words, numerals, abbreviations, idioms
 NAME_PART_FLAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "v", "an", "a", "b", "m", "mq", "j", "l", "i", "eng"}
 LEADING_VERB_FLAGS = {"v", "vd", "ad", "d", "a"}
+# adverbial words that stand inside a name but do not start it (经费|公开|制度)
+INNER_FLAGS = {"ad", "vd"}
 MAX_LABEL_CHARS = 20
 MEASURE_WORDS = set("户处个项条座家所台套批名")
+# a count before a name (6处…工程, 五项制度); round hundreds and thousands (百项技改行动,
+# 千村美丽) make slogans, not counts
+COUNT_START = re.compile(rf"(?:[0-9]+|[一二三四五六七八九十两]+)[{''.join(sorted(MEASURE_WORDS))}]")
 CONJUNCTIONS = "和与及"
+PARTY_OF = "党的"
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +62,16 @@ def _known() -> lexicon.TermMatcher:
 @lru_cache(maxsize=1)
 def _head_list() -> tuple[str, ...]:
     return tuple(sorted(lexicon.load("program_heads.txt"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _head_continuations() -> tuple[str, ...]:
+    return tuple(lexicon.load("program_head_continuations.txt", folder="patterns"))
+
+
+@lru_cache(maxsize=1)
+def _weak_heads() -> frozenset:
+    return frozenset(lexicon.load("program_weak_heads.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -97,8 +120,22 @@ def _is_goal(name: str) -> bool:
 
 
 def _book_titles(doc, s) -> list[Mention]:
-    return [mention(doc, s, m.start(), m.end(), "Program", label=m.group(1))
-            for m in BOOK_RE.finditer(s.text) if _meaningful(m.group(1))]
+    """《关于…的意见》, and short titles that name a document (《规划》, 《条例》: the plan the
+    speech is about); a short title without a document word is a book or paper (《易经》)."""
+    found = []
+    for m in BOOK_RE.finditer(s.text):
+        title = m.group(1)
+        if sum(map(is_cjk, PLACEHOLDER_RUN.sub("", title))) < 2:
+            continue
+        if len(title) <= SHORT_TITLE_CHARS and not title.endswith(_document_heads()):
+            continue
+        found.append(mention(doc, s, m.start(), m.end(), "Program", label=title))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _document_heads() -> tuple[str, ...]:
+    return tuple(lexicon.load("program_document_heads.txt"))
 
 
 def _quoted(doc, s) -> list[Mention]:
@@ -107,14 +144,22 @@ def _quoted(doc, s) -> list[Mention]:
     or parallel clauses (“保增长、保民生、保稳定”). Other quotes are emphasis or metaphor
     (“保护伞”, “一把手”)."""
     found = []
-    for m in QUOTE_RE.finditer(s.text):
+    matches = list(QUOTE_RE.finditer(s.text))
+    runs = _quote_runs(matches)
+    for m in matches:
         name = m.group(1)
         head = _head_after(s.text, m.end())
-        if not _meaningful(name) or COLLOQUIAL.search(name) or name in _other_types() \
-                or _is_goal(name):
+        if is_placeholder(name):
+            found += _hidden_quoted(doc, s, m, head)
             continue
-        named = head or _carried_out(s.text, m.start()) or _followed_by_program_word(s.text, m.end()) \
-            or _in_quote_list(s.text, m)
+        longer = None if head else _headed_after_quote(s.text, m.end())
+        code = name.isdigit() and len(name) >= 2 and bool(head or longer)   # “147”…行动
+        if not (_meaningful(name) or code) or COLLOQUIAL.search(name) or name in _other_types() \
+                or _is_goal(name) or _not_a_name(name) or _is_problem(s.text, runs[m.start()]) \
+                or _is_guidance(s.text, m, name):
+            continue
+        named = head or longer or _carried_out(s.text, m.start()) \
+            or _followed_by_program_word(s.text, m.end()) or _in_quote_list(s.text, m)
         if not (named or (_slogan_shaped(name) and not _is_emphasis(s, m, name))):
             continue
         parts = _standalone_parts(name, bool(head))
@@ -124,8 +169,108 @@ def _quoted(doc, s) -> list[Mention]:
             continue
         end = m.end() + len(head) if head else m.end()
         alias = name + head if head else None
+        if longer:      # “一镇三村”现代农业综合示范工程: the name with its head is an alias
+            end, alias = longer, s.text[m.start():longer]
         found.append(mention(doc, s, m.start(), end, "Program", label=name, alias=alias))
     return found
+
+
+def _quote_runs(matches: list[re.Match]) -> dict[int, tuple[int, int]]:
+    """For each quote's start, the span of the run of quotes it stands in (“甲”“乙”, “甲”、“乙”)."""
+    runs, group = {}, []
+    for m in matches + [None]:
+        if m is not None and group and group[-1].end() <= m.start() and \
+                m.string[group[-1].end():m.start()] in ("", "、", ",", "，"):
+            group.append(m)
+            continue
+        for g in group:
+            runs[g.start()] = (group[0].start(), group[-1].end())
+        group = [m] if m is not None else []
+    return runs
+
+
+def _not_a_name(name: str) -> bool:
+    """A manner word (“参与式”; a counted “一站式” is a name), counted things (“141个贫困村”),
+    or a meeting (“两会”: meetings fit no type)."""
+    numbered = any(c in NUMERALS or c.isdigit() for c in name)
+    return (name.endswith("式") and not numbered) or bool(COUNTED_THINGS.search(name)) \
+        or name.endswith(MEETING_ENDS)
+
+
+def _is_problem(text: str, run: tuple[int, int]) -> bool:
+    """A quoted problem: 不能搞“…”, 破解“…”, “…”的现象, “…”两个难题 (program_problem_context)."""
+    ctx = _quote_context()
+    if text[max(0, run[0] - 4):run[0]].endswith(ctx["before"]):
+        return True
+    return bool(ctx["after"].match(text, run[1]))
+
+
+def _is_guidance(text: str, m: re.Match, name: str) -> bool:
+    """按照“企业增效、群众受益”的要求: plain clauses named as a requirement or principle."""
+    parts = [p for p in re.split(r"[、，,]", name) if p]
+    # a counted clause (三年攻坚、一年完善) makes a slogan: not 百 of 百姓
+    if len(parts) < 2 or any(p[0] in "一二三四五六七八九十两双" or p[0].isdigit() for p in parts):
+        return False
+    ctx = _quote_context()
+    return text[max(0, m.start() - 2):m.start()] in ctx["guidance_before"] and \
+        text.startswith(ctx["guidance_after"], m.end())
+
+
+@lru_cache(maxsize=1)
+def _quote_context() -> dict:
+    import yaml
+    path = lexicon.PACKAGE_DIR / "patterns" / "program_problem_context.yaml"
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    after = "|".join(map(re.escape, data["after"]))
+    return {"before": tuple(data["before"]),
+            "after": re.compile(rf"的?(?:[{NUMERALS}0-9]+(?:个|大|种|项|类))?(?:{after})"),
+            "guidance_before": frozenset(data["guidance_before"]),
+            "guidance_after": tuple(data["guidance_after"])}
+
+
+def _quick_tags(text: str) -> list[tuple[str, str]]:
+    """(word, flag) from a plain cut and jieba's dictionary tags: for the rules added on
+    quotes and lists, where tagging with jieba.posseg would cost 6× a cut. An unknown word
+    of Chinese characters counts as a noun (a name), digits as a numeral."""
+    from kg.segment import cut, word_tag
+    out = []
+    for w in cut(text):
+        tag = word_tag(w)
+        if tag is None:
+            tag = "m" if w.isdigit() else "n" if all(map(is_cjk, w)) else "x"
+        out.append((w, tag))
+    return out
+
+
+def _hidden_quoted(doc, s, m, head) -> list[Mention]:
+    """A quoted placeholder (“xx”专项整治, “xx”建设): a name the publisher hid, shown to be an
+    initiative by the head or program word after it; labelled with that word."""
+    word = head or next((w for w in _quote_followers() if s.text.startswith(w, m.end())), None)
+    if not word:
+        return []
+    return [mention(doc, s, m.start(), m.end() + len(word), "Program")]
+
+
+def _headed_after_quote(text: str, pos: int) -> int | None:
+    """End of a program head reached from a closing quote through content words only
+    (“147”现代农业发展行动, “三公”经费公开制度), or None."""
+    window = CJK_RUN.match(text, pos, pos + MAX_LABEL_CHARS)
+    # most quotes have no head after them: look for one before tagging words (6× a cut)
+    if not window or not _heads().find(window.group()):
+        return None
+    window = window.group()
+    at = pos
+    for word, flag in _quick_tags(window)[:MAX_MODIFIER_TOKENS]:
+        if at > pos:
+            head = _head_after(text, at)
+            if head:
+                return at + len(head)
+        inner = at > pos and flag in INNER_FLAGS         # 经费|公开|制度: an adverb inside
+        if not (flag in NAME_PART_FLAGS or inner) or not all(map(is_cjk, word)) or _is_stop(word):
+            return None
+        at += len(word)
+    return None
 
 
 def _standalone_parts(name: str, headed: bool) -> list[tuple[int, str]]:
@@ -203,9 +348,17 @@ def _headed(doc, s) -> list[Mention]:
     for start, end, head, _ in _heads().find(s.text):
         if start > 0 and s.text[start - 1] in "”\"」』》":
             continue       # the quoted/titled name before it is handled above
-        words, after_stop_word = [], False
+        if s.text.startswith(_head_continuations(), end):
+            continue       # 师资考核评价|体系: the head only qualifies the next noun
+        words, after_stop_word, hidden = [], False, False
         window_start = max(0, start - MAX_LABEL_CHARS)
         for word, flag in reversed(pos_tag(s.text[window_start:start])):
+            if PLACEHOLDER_RUN.fullmatch(word):
+                hidden = True       # **新时代…学习教育: the publisher hid the name's start
+                words.append((word, "x"))
+                continue
+            if hidden:
+                break
             if _is_stop(word):
                 after_stop_word = word in _action_verbs() or word in _setup_verbs()
                 break
@@ -219,21 +372,55 @@ def _headed(doc, s) -> list[Mention]:
         # 完善/创新/激活 …机制: a verb phrase, not a name; but right after a verb of carrying
         # out or setting up (推进|收入分配制度改革, 完善|涉油矛盾纠纷调处工作机制) a two-character
         # verb starts the name
-        while words and ((words[-1][1] in LEADING_VERB_FLAGS
+        if hidden:
+            shown = [w for w, f in words if f != "x"]
+            if shown and shown[-1][0] in MEASURE_WORDS:
+                while words and words[-1][1] == "x":
+                    words.pop()     # xx户|农村危旧房改造工程: a hidden count, not a hidden name
+                hidden = False
+        while words and not hidden and ((words[-1][1] in LEADING_VERB_FLAGS
                           and not (after_stop_word and len(words[-1][0]) >= 2))
                          or _leading_filler(words[-1][0])):
             words.pop()
         if window_start > 0 and words and start - sum(len(w) for w, _ in words) == window_start:
             words.pop()         # the window's first word may be cut (近平|新时代…): not the name's
+        if words and COUNT_START.match(words[-1][0] + "".join(w for w, _ in reversed(words[:-1]))):
+            continue            # 6处|农村安全饮水工程, 五项制度: a number of projects, no name
         modifier = "".join(w for w, _ in reversed(words))
         name_start = start - len(modifier)
-        numbered = any(c.isdigit() or c in NUMERALS for c in modifier)
+        # a lone 一 is a determiner (这一经济战略), not a count (一月一调度)
+        numbered = any(c.isdigit() or c in SLOGAN_NUMERALS for c in modifier) or modifier.count("一") >= 2
+        content = PLACEHOLDER_RUN.sub("", modifier)
         # a compound head (体制改革, 实践活动) is itself distinctive: a short modifier will do
         enough = MIN_MODIFIER_CHARS if len(head) < 4 else 2
-        if (len(modifier) >= enough or (numbered and len(modifier) >= 2)) \
+        if head in _weak_heads():
+            enough = WEAK_HEAD_MODIFIER_CHARS    # 城市管理|机制: two plain words, no name
+        if (len(content) >= enough or (numbered and len(content) >= 2)) \
                 and _meaningful(s.text[name_start:end]) and modifier not in _generic():
+            name_start = _conjunct_start(s.text, name_start, modifier)
+            if s.text.endswith(PARTY_OF, 0, name_start):
+                name_start -= len(PARTY_OF)     # 党的|群众路线教育实践活动: the party's own
             found.append(mention(doc, s, name_start, end, "Program"))
     return found
+
+
+def _conjunct_start(text: str, name_start: int, modifier: str) -> int:
+    """肉羊、肉牛产业发展规划, 科技兴企、科技富民行动: a short item or one of the same make
+    listed before the modifier shares its head, and the name holds both; two full names
+    side by side (千企转型、百项技改行动) stay apart."""
+    if name_start < 3 or text[name_start - 1] != "、":
+        return name_start
+    item, at, nouns = "", name_start - 1, True
+    for word, flag in reversed(_quick_tags(text[max(0, at - 6):at])):
+        if _is_stop(word) or flag not in NAME_PART_FLAGS or not all(map(is_cjk, word)) \
+                or len(item) + len(word) > 4:
+            break
+        item, nouns = word + item, nouns and flag[0] in "nj"
+    if len(item) < 2 or _heads().find(item):
+        return name_start       # 督查制、|项目…工作制: the item before is a name of its own
+    if (len(item) <= 3 and nouns) or item[:2] == modifier[:2]:
+        return at - len(item)
+    return name_start
 
 
 def _leading_filler(word: str) -> bool:
@@ -266,10 +453,86 @@ def _word_ends_at(text: str, pos: int) -> bool:
     return any(e + lo == pos for _, _, e in tokens_with_offsets(text[lo:pos + 4]))
 
 
+# a listed item: Chinese characters (less the list's own 等 and 的), digits and placeholders
+# (金星啤酒10万吨生产线, xx二中宿舍楼)
+LIST_ITEM = "[" + _CJK_BUT_LIST_WORDS + "0-9XxX×*＊_]{2,%d}" % MAX_LABEL_CHARS
+LIST_COUNT = r"(?:[0-9]+|[一二三四五六七八九十两]+)(?:个|项|批|大)"
+
+
+@lru_cache(maxsize=1)
+def _list_re() -> re.Pattern:
+    kinds = "|".join(map(re.escape, lexicon.load("program_list_closers.txt", folder="patterns")))
+    return re.compile(rf"((?:{LIST_ITEM}、)+{LIST_ITEM})(?=等(?:{LIST_COUNT})?[\u4e00-\u9fff]{{0,4}}?(?:{kinds}))")
+
+
+def _listed(doc, s) -> list[Mention]:
+    """Items of a list closed by its kind: 甲路改造、乙桥、丙厂搬迁等重点项目 (each item
+    names a project), 甲补贴、乙救助等惠民政策. Items another type's lexicon knows
+    (industries, places, bodies, zones) or generic activities are left out."""
+    if "、" not in s.text or "等" not in s.text:
+        return []
+    found = []
+    for m in _list_re().finditer(s.text):
+        pos, items = m.start(1), []
+        for name in m.group(1).split("、"):
+            items += _conjoined(pos, name)
+            pos += len(name) + 1
+        first_start, first_end = items[0]
+        items[0] = (_name_start(s.text, first_start, first_end), first_end)
+        for start, end in items:
+            if _list_item_ok(s.text[start:end]):
+                found.append(mention(doc, s, start, end, "Program"))
+    return found
+
+
+def _conjoined(pos: int, name: str) -> list[tuple[int, int]]:
+    """甲改造及乙工程: two items joined by 和/及/与, when both halves are names."""
+    for at, ch in enumerate(name):
+        if ch in CONJUNCTIONS and at >= 2 and len(name) - at - 1 >= 2:
+            return [(pos, pos + at), (pos + at + 1, pos + len(name))]
+    return [(pos, pos + len(name))]
+
+
+def _name_start(text: str, start: int, end: int) -> int:
+    """The first item of a list may hold the verb before the list (推进|部门预算,
+    实施好|县城供水改扩建): it starts after the last stop word, without a leading verb."""
+    words = _quick_tags(text[start:end])
+    kept, after_verb = [], False
+    for word, flag in reversed(words):
+        if _is_stop(word) or word in _action_verbs():
+            # right after a verb of carrying out, a two-character verb starts the item
+            # (推进|预算公开), as in a headed name
+            after_verb = _is_action(word)
+            break
+        kept.append((word, flag))
+    while len(kept) > 1 and ((kept[-1][1] in LEADING_VERB_FLAGS
+                              and not (after_verb and len(kept[-1][0]) >= 2))
+                             or _leading_filler(kept[-1][0])):
+        kept.pop()
+    return end - sum(len(w) for w, _ in kept)
+
+
+def _is_action(word: str) -> bool:
+    """A verb of carrying out or setting up, or a compound ending in one (全面推进)."""
+    verbs = set(_action_verbs()) | _setup_verbs()
+    return word in verbs or (len(word) >= 3 and word[-2:] in verbs)
+
+
+def _list_item_ok(item: str) -> bool:
+    return _meaningful(item) and item not in _other_types() and not item.endswith(
+        _list_item_other_heads())
+
+
+@lru_cache(maxsize=1)
+def _list_item_other_heads() -> tuple[str, ...]:
+    """Heads that make a listed item a body or a zone (中盛公司, 西区物流园), not a project."""
+    return tuple(lexicon.load("org_suffixes.txt")) + tuple(lexicon.load("zone_suffixes.txt"))
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
-        found += _book_titles(doc, s) + _quoted(doc, s) + _numbered(doc, s)
+        found += _book_titles(doc, s) + _quoted(doc, s) + _numbered(doc, s) + _listed(doc, s)
         found += [mention(doc, s, a, b, "Program") for a, b, _, _ in _known().find(s.text)]
         found += _headed(doc, s)
     return found
