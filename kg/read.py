@@ -135,7 +135,7 @@ def _docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
-# publisher wrappers around a title line: 下面是小编为大家整理的《…》，供大家参考。
+# publisher wrappers around a title line: 以下是小编为您精选的《…》，供大家参考。
 TITLE_WRAPPERS = (re.compile(r"^(?:下面是|以下是|这是).{0,12}?(?:整理|分享|带来|收集|精选)的"),
                   re.compile(r"[,，。.]?\s*(?:供大家参考|仅供参考|欢迎阅读|希望对).*$"))
 

@@ -27,7 +27,7 @@ def test_full_width_is_folded_one_char_for_one():
 
 
 def test_boilerplate_lines_are_not_sentences():
-    text = ("在园区大会上的讲话\n以下是小编为大家整理的讲话稿，欢迎阅读。\n要发展物流。\n"
+    text = ("在园区大会上的讲话\n以下是小编为大家收集的讲话稿，欢迎阅读。\n要发展物流。\n"
             "此处隐藏1234字，下载后查看全文\n更新时间：2024-01-02 来源：范文网\n要发展汽车。")
     d = doc(text)
     spans = find_boilerplate(text)

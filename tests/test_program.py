@@ -60,7 +60,7 @@ def test_quoted_problem_is_not_a_program():
 
 
 def test_quoted_manner_words_in_a_list_are_not_programs():
-    ex = run("推动帮扶方式由“包办式”、“输血式”向“参与式”转变，推行“一站式”服务。")
+    ex = run("推动服务方式由“保姆式”、“包揽式”向“引导式”转变，推行“一站式”服务。")
     assert labels(ex) == {"一站式"}
 
 
@@ -70,8 +70,8 @@ def test_quoted_counts_and_meetings_are_not_programs():
 
 
 def test_requirement_of_plain_clauses_is_not_a_program():
-    ex = run("按照“产业兴旺、生活富裕”的要求，按照“三年攻坚、两年巩固”的要求推进。")
-    assert labels(ex) == {"三年攻坚、两年巩固"}
+    ex = run("按照“产业兴旺、生活富裕”的要求，按照“两年起步、三年见效”的要求推进。")
+    assert labels(ex) == {"两年起步、三年见效"}
 
 
 def test_short_book_title_without_a_document_word_is_a_book():
@@ -85,7 +85,7 @@ def test_placeholder_before_a_name_is_part_of_it():
 
 
 def test_hidden_count_before_a_name_is_not_part_of_it():
-    ex = run("全年完成xx户农村危旧房改造工程。")
+    ex = run("全年完成xx户庭院环境改造工程。")
     assert not any(p.startswith("xx") for p in labels(ex))
 
 
@@ -120,5 +120,5 @@ def test_party_of_starts_a_campaign_name():
 
 
 def test_body_set_up_for_a_task_keeps_its_task():
-    ex = run("县里成立招商引资工作领导小组，注重发挥基层党建工作领导小组作用。")
-    assert {"招商引资工作领导小组", "基层党建工作领导小组"} <= labels(ex, "Organization")
+    ex = run("县里成立招商引资工作领导小组，注重发挥基层减负工作领导小组作用。")
+    assert {"招商引资工作领导小组", "基层减负工作领导小组"} <= labels(ex, "Organization")

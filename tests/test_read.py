@@ -103,7 +103,7 @@ def test_missing_input_is_a_problem_not_a_crash(tmp_path):
 
 
 def test_publisher_wrapper_is_cut_from_the_title(tmp_path):
-    (tmp_path / "w.txt").write_text("下面是小编为大家整理的2024年度市长在园区推进会上的讲话，供大家参考。\n同志们：\n",
+    (tmp_path / "w.txt").write_text("下面是小编为您精选的2024年度市长在园区推进会上的讲话，供大家参考。\n同志们：\n",
                                     encoding="utf-8")
     assert read_file(tmp_path / "w.txt")[0].title == "2024年度市长在园区推进会上的讲话"
 

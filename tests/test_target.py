@@ -42,12 +42,12 @@ def test_ge_yi_is_a_unit_and_clause_cue_beats_sentence_cue():
 
 
 def test_placeholder_value_is_kept_as_none():
-    [t] = by_type("全年力争开发区营业收入增长**%以上。", "Target")
+    [t] = by_type("全年力争园区税收收入增长**%以上。", "Target")
     assert t.attrs.get("value") is None and t.attrs["unit"] == "%"
 
 
 def test_rank_and_grade_goals():
-    found = by_type("力争进入全省开发区综合考核前三名，争创国家级经济技术开发区。", "Target")
+    found = by_type("力争进入全省园区综合考核前三位，争创国家级高新区。", "Target")
     values = {m.attrs.get("value") for m in found}
     assert "三" in values and len(found) == 2
 
@@ -63,7 +63,7 @@ def test_chinese_numerals_read():
 
 
 REPORT = ("同志们：\n"
-          "一、回顾总结成绩，坚定发展信心。\n"
+          "一、回顾过去一年，坚定发展信心。\n"
           "一是抓项目、强基础。全年新建标准厂房12栋，新增规上企业35家。\n"
           "二是惠民生。新建保障性住房300套，力争明年再建200套。\n"
           "二、明确今年任务，突出发展重点。\n"

@@ -1,7 +1,7 @@
 """Enumerations: short names listed with 、 and closed by what they are.
 
 Speeches list things of one kind and name the kind once, after the list:
-孟坝、平泉、新集等小城镇 (places), 中日、中韩等国际合作园区 (zones elided to their partners),
+柳河、石桥、南塘等小城镇 (places), 中日、中韩等国际合作园区 (zones elided to their partners),
 肉羊、肉牛产业 (industries). Each extractor that can read such a list gives the closing
 words it accepts (a regex); this module finds the items and their spans.
 """

@@ -50,7 +50,7 @@ def _heads() -> lexicon.TermMatcher:
 
 def _headed(doc: Document, s: Sentence) -> list[Mention]:
     """A body named by the nouns right before its head: 依托中盛公司 → 中盛公司,
-    创建文明城市领导小组, 甘肃银行. A bare or generic head (有关部门) is left out."""
+    整治河道环境领导小组, 甘肃银行. A bare or generic head (有关部门) is left out."""
     found = []
     for h_start, h_end, head, _ in _heads().find(s.text):
         words = pos_tag(s.text[max(0, h_start - MAX_NAME_CHARS):h_start])
@@ -80,7 +80,7 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
                 start -= len(hidden.group()) if hidden else 0
                 found.append(mention(doc, s, start, end, "Organization"))
         found += _headed(doc, s)
-        # 发改、住建、扶贫等部门: departments or firms named before their kind
+        # 商务、林业、人社等部门: departments or firms named before their kind
         found += listed_mentions(doc, s, "Organization", keep=_body_item)
     return found
 

@@ -104,7 +104,7 @@ def _right_context() -> tuple[str, ...]:
 
 
 def name_after(text: str, start: int) -> int | None:
-    """End of a full name written right after an office (省委书记王儒林强调): a surname, a
+    """End of a full name written right after an office (省委书记李明远强调): a surname, a
     given name of one or two characters, then what speeches write after a name."""
     for length in (3, 2):
         name = text[start:start + length]

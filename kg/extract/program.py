@@ -26,7 +26,7 @@ PAIRED_RE = re.compile(rf"(?<![{NUMERALS}])([{SLOGAN_NUMERALS}])([\u4e00-\u9fff]
 # quotes holding these are speech or emphasis (“要我干”, “能够做什么”), not a name
 COLLOQUIAL = re.compile(r"[我你他她吗呢吧啊]|什么|怎样|怎么|有些|还能|但")
 QUOTED_GOAL = re.compile(r"力争|争创|争当|晋升")
-# a number of things counted inside a quote (“141个贫困村”) is a quantity, not a name
+# a number of things counted inside a quote (“236个示范村”) is a quantity, not a name
 COUNTED_THINGS = re.compile(r"[0-9]+(?:个|户|家|处|名|人|所|座|条|项)")
 MEETING_ENDS = ("两会", "全会", "大会", "会议")
 SHORT_TITLE_CHARS = 4
@@ -109,7 +109,7 @@ def _is_ordinary_word(name: str) -> bool:
 
 def _is_emphasis(s: Sentence, m: re.Match, name: str) -> bool:
     """A short quote of an ordinary word or idiom, a manner word (“输血式”), or one
-    qualifying a noun (“时时放心不下”的责任感)."""
+    qualifying a noun (“件件有回音”的作风)."""
     return len(name) <= 5 and (_is_ordinary_word(name) or name.endswith("式")
                                or s.text.startswith("的", m.end()))
 
@@ -141,7 +141,7 @@ def _document_heads() -> tuple[str, ...]:
 def _quoted(doc, s) -> list[Mention]:
     """A quoted name is a program when something says so: a program head after it
     (“放管服”改革), a verb of carrying out before it (实施“…”), a numeral in it (“五个遍访”),
-    or parallel clauses (“保增长、保民生、保稳定”). Other quotes are emphasis or metaphor
+    or parallel clauses (“抓项目、强产业、优服务”). Other quotes are emphasis or metaphor
     (“保护伞”, “一把手”)."""
     found = []
     matches = list(QUOTE_RE.finditer(s.text))
@@ -169,7 +169,7 @@ def _quoted(doc, s) -> list[Mention]:
             continue
         end = m.end() + len(head) if head else m.end()
         alias = name + head if head else None
-        if longer:      # “一镇三村”现代农业综合示范工程: the name with its head is an alias
+        if longer:      # “一园三区”生态茶旅融合示范工程: the name with its head is an alias
             end, alias = longer, s.text[m.start():longer]
         found.append(mention(doc, s, m.start(), end, "Program", label=name, alias=alias))
     return found
@@ -190,7 +190,7 @@ def _quote_runs(matches: list[re.Match]) -> dict[int, tuple[int, int]]:
 
 
 def _not_a_name(name: str) -> bool:
-    """A manner word (“参与式”; a counted “一站式” is a name), counted things (“141个贫困村”),
+    """A manner word (“参与式”; a counted “一站式” is a name), counted things (“236个示范村”),
     or a meeting (“两会”: meetings fit no type)."""
     numbered = any(c in NUMERALS or c.isdigit() for c in name)
     return (name.endswith("式") and not numbered) or bool(COUNTED_THINGS.search(name)) \
@@ -208,7 +208,7 @@ def _is_problem(text: str, run: tuple[int, int]) -> bool:
 def _is_guidance(text: str, m: re.Match, name: str) -> bool:
     """按照“企业增效、群众受益”的要求: plain clauses named as a requirement or principle."""
     parts = [p for p in re.split(r"[、，,]", name) if p]
-    # a counted clause (三年攻坚、一年完善) makes a slogan: not 百 of 百姓
+    # a counted clause (两年起步、三年见效) makes a slogan: not 百 of 百姓
     if len(parts) < 2 or any(p[0] in "一二三四五六七八九十两双" or p[0].isdigit() for p in parts):
         return False
     ctx = _quote_context()
@@ -254,7 +254,7 @@ def _hidden_quoted(doc, s, m, head) -> list[Mention]:
 
 def _headed_after_quote(text: str, pos: int) -> int | None:
     """End of a program head reached from a closing quote through content words only
-    (“147”现代农业发展行动, “三公”经费公开制度), or None."""
+    (“258”生态林业提升行动, “四零”承诺服务制度), or None."""
     window = CJK_RUN.match(text, pos, pos + MAX_LABEL_CHARS)
     # most quotes have no head after them: look for one before tagging words (6× a cut)
     if not window or not _heads().find(window.group()):
@@ -275,8 +275,8 @@ def _headed_after_quote(text: str, pos: int) -> int | None:
 
 def _standalone_parts(name: str, headed: bool) -> list[tuple[int, str]]:
     """A compound quoted slogan split where each half stands alone (guideline): the halves of
-    a named strategy (“工业强县、产业富民”战略), or numbered slogans side by side
-    (“一区四园、一线八域”). Short parallel clauses (“保增长、保民生”) stay whole."""
+    a named strategy (“文旅兴市、生态立县”战略), or numbered slogans side by side
+    (“一核两带、三廊九片”). Short parallel clauses (“保增长、保民生”) stay whole."""
     parts, at = [], 0
     for part in name.split("、"):
         parts.append((at, part))
@@ -307,7 +307,7 @@ def _followed_by_program_word(text: str, pos: int) -> bool:
 
 
 def _in_quote_list(text: str, m: re.Match) -> bool:
-    """“三严三实”“忠诚干净担当”“四有”: a run of quoted slogans side by side."""
+    """“勤学笃行”“清廉为民”“三个敢于”: a run of quoted slogans side by side."""
     return (m.start() > 0 and text[m.start() - 1] in "”、") or text.startswith(("“", "、“"), m.end())
 
 
@@ -370,13 +370,13 @@ def _headed(doc, s) -> list[Mention]:
                 break
             words.append((word, flag))
         # 完善/创新/激活 …机制: a verb phrase, not a name; but right after a verb of carrying
-        # out or setting up (推进|收入分配制度改革, 完善|涉油矛盾纠纷调处工作机制) a two-character
+        # out or setting up (推进|采购管理制度改革, 完善|涉企投诉调处工作机制) a two-character
         # verb starts the name
         if hidden:
             shown = [w for w, f in words if f != "x"]
             if shown and shown[-1][0] in MEASURE_WORDS:
                 while words and words[-1][1] == "x":
-                    words.pop()     # xx户|农村危旧房改造工程: a hidden count, not a hidden name
+                    words.pop()     # xx户|庭院环境改造工程: a hidden count, not a hidden name
                 hidden = False
         while words and not hidden and ((words[-1][1] in LEADING_VERB_FLAGS
                           and not (after_stop_word and len(words[-1][0]) >= 2))
@@ -399,15 +399,15 @@ def _headed(doc, s) -> list[Mention]:
                 and _meaningful(s.text[name_start:end]) and modifier not in _generic():
             name_start = _conjunct_start(s.text, name_start, modifier)
             if s.text.endswith(PARTY_OF, 0, name_start):
-                name_start -= len(PARTY_OF)     # 党的|群众路线教育实践活动: the party's own
+                name_start -= len(PARTY_OF)     # 党的|政治建设专题学习活动: the party's own
             found.append(mention(doc, s, name_start, end, "Program"))
     return found
 
 
 def _conjunct_start(text: str, name_start: int, modifier: str) -> int:
-    """肉羊、肉牛产业发展规划, 科技兴企、科技富民行动: a short item or one of the same make
+    """山羊、奶牛产业发展规划, 人才兴企、人才强县行动: a short item or one of the same make
     listed before the modifier shares its head, and the name holds both; two full names
-    side by side (千企转型、百项技改行动) stay apart."""
+    side by side (千村美化、百园提质行动) stay apart."""
     if name_start < 3 or text[name_start - 1] != "、":
         return name_start
     item, at, nouns = "", name_start - 1, True
@@ -454,7 +454,7 @@ def _word_ends_at(text: str, pos: int) -> bool:
 
 
 # a listed item: Chinese characters (less the list's own 等 and 的), digits and placeholders
-# (金星啤酒10万吨生产线, xx二中宿舍楼)
+# (云岭乳业5万吨生产线, xx二中宿舍楼)
 LIST_ITEM = "[" + _CJK_BUT_LIST_WORDS + "0-9XxX×*＊_]{2,%d}" % MAX_LABEL_CHARS
 LIST_COUNT = r"(?:[0-9]+|[一二三四五六七八九十两]+)(?:个|项|批|大)"
 

@@ -45,7 +45,7 @@ def _body(prefix: str, title: str) -> str | None:
 
 
 def _with_admin_prefix(text: str, org_start: int, org: str) -> int:
-    """市开发区主要负责人: the city's own zone, as the zone extractor reads 市开发区."""
+    """市高新区主要负责人: the city's own zone, as the zone extractor reads 市高新区."""
     if org not in _zone_words():
         return org_start
     from kg.extract.zone import _admin_prefix
