@@ -285,7 +285,7 @@ def open_store(source):
     return store
 
 
-def open_union(out) -> "ox.Store":
+def open_union(out):
     """A store with just the default graph :func:`open_store` would give (the union of the
     speeches' graphs, graph.ttl, and build.ttl): what the pages and ``stats`` read, in
     half the parsing (the named graphs are not loaded)."""

@@ -29,6 +29,13 @@ def load(name: str, folder: str = "lexicons") -> list:
     return rows
 
 
+@lru_cache(maxsize=None)
+def terms(*names: str, folder: str = "lexicons") -> frozenset:
+    """The terms of one or more data files in ``folder`` as one set (cached): what most
+    rules ask of a word list, "is this word in it?"."""
+    return frozenset(t for name in names for t in load(name, folder))
+
+
 def lexicon_version() -> str:
     """A hash of every data file: caches keyed by it are invalidated when a lexicon changes."""
     h = hashlib.sha256()

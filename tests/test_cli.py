@@ -128,7 +128,7 @@ def test_second_build_into_the_same_folder_refuses(tmp_path):
 
 
 def test_diff_reports_what_a_rebuild_added_and_removed(built, tmp_path):
-    corpus_dir, out = built[1].parent / "corpus", built[1]
+    out = built[1]
     new_corpus = tmp_path / "corpus"
     new_corpus.mkdir()
     (new_corpus / "speech.txt").write_text(SPEECH.replace("生物医药产业", "氢能产业").replace("建华", "振宇"),

@@ -61,7 +61,7 @@ def test_jsonld_and_nquads_hold_the_same_quads_as_trig(out, tmp_path):
 
 
 def test_csv_tables_have_the_documented_columns(out, tmp_path):
-    folder = export(out, "csv", tmp_path / "tables")
+    export(out, "csv", tmp_path / "tables")
     for name, columns in CSV_TABLES.items():
         raw = (tmp_path / "tables" / name).read_bytes()
         assert raw.startswith("\ufeff".encode("utf-8"))

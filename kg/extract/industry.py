@@ -5,7 +5,7 @@ still names the sector (汽车产业 → 汽车); evaluative categories (主导�
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from kg import lexicon
 from kg.extract.base import glued_into_word, mention
@@ -61,6 +61,4 @@ def _sector_item(item, items) -> bool:
         flag in SECTOR_NOUN_FLAGS for _, flag in pos_tag(item.text))
 
 
-@lru_cache(maxsize=1)
-def _generic_words() -> frozenset:
-    return frozenset(lexicon.load("industry_generic.txt"))
+_generic_words = partial(lexicon.terms, "industry_generic.txt")

@@ -4,7 +4,7 @@ head (…公司, …银行, …领导小组, …部门; kg/lexicons/org_suffixes
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from kg import lexicon
 from kg.extract.base import glued_into_word, mention
@@ -33,14 +33,8 @@ def _company_stop() -> frozenset:
         lexicon.load("program_left_stop.txt", folder="patterns"))
 
 
-@lru_cache(maxsize=1)
-def _task_heads() -> frozenset:
-    return frozenset(lexicon.load("org_task_heads.txt"))
-
-
-@lru_cache(maxsize=1)
-def _task_stop() -> frozenset:
-    return frozenset(lexicon.load("org_task_stop.txt", folder="patterns"))
+_task_heads = partial(lexicon.terms, "org_task_heads.txt")
+_task_stop = partial(lexicon.terms, "org_task_stop.txt", folder="patterns")
 
 
 @lru_cache(maxsize=1)

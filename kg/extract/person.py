@@ -6,7 +6,7 @@ national leaders by full name. Anonymised names (xx同志, ***书记) are left o
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from kg import lexicon
 from kg.extract.base import PLACEHOLDER_RUN, is_cjk, mention
@@ -35,9 +35,7 @@ def _left_context() -> tuple[str, ...]:
     return tuple(sorted(lexicon.load("person_left_context.txt", folder="patterns"), key=len, reverse=True))
 
 
-@lru_cache(maxsize=1)
-def _not_names() -> frozenset:
-    return frozenset(lexicon.load("person_not_name.txt", folder="patterns"))
+_not_names = partial(lexicon.terms, "person_not_name.txt", folder="patterns")
 
 
 @lru_cache(maxsize=1)
@@ -71,9 +69,7 @@ def _token_boundary(text: str, pos: int) -> bool:
     return any(s + lo == pos for _, s, _ in tokens_with_offsets(text[lo:pos + 4]))
 
 
-@lru_cache(maxsize=1)
-def _surnames() -> frozenset:
-    return frozenset(lexicon.load("surnames.txt"))
+_surnames = partial(lexicon.terms, "surnames.txt")
 
 
 def _plausible_name(name: str, titled: bool = False) -> bool:

@@ -7,7 +7,7 @@ a numbered slogan (四个意识, 五加强五提高). Generic activities (招商
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from kg import lexicon
 from kg.extract.enumeration import _CJK_BUT_LIST_WORDS
@@ -69,24 +69,10 @@ def _head_continuations() -> tuple[str, ...]:
     return tuple(lexicon.load("program_head_continuations.txt", folder="patterns"))
 
 
-@lru_cache(maxsize=1)
-def _weak_heads() -> frozenset:
-    return frozenset(lexicon.load("program_weak_heads.txt"))
-
-
-@lru_cache(maxsize=1)
-def _generic() -> frozenset:
-    return frozenset(lexicon.load("program_generic.txt"))
-
-
-@lru_cache(maxsize=1)
-def _left_stop() -> frozenset:
-    return frozenset(lexicon.load("program_left_stop.txt", folder="patterns"))
-
-
-@lru_cache(maxsize=1)
-def _counted_stop() -> frozenset:
-    return frozenset(lexicon.load("numbered_slogan_stop.txt", folder="patterns"))
+_weak_heads = partial(lexicon.terms, "program_weak_heads.txt")
+_generic = partial(lexicon.terms, "program_generic.txt")
+_left_stop = partial(lexicon.terms, "program_left_stop.txt", folder="patterns")
+_counted_stop = partial(lexicon.terms, "numbered_slogan_stop.txt", folder="patterns")
 
 
 def _meaningful(name: str) -> bool:
@@ -322,9 +308,7 @@ def _slogan_shaped(name: str) -> bool:
         (len(parts) >= 2 and all(len(p) >= 2 for p in parts) and len(name) <= 30)
 
 
-@lru_cache(maxsize=1)
-def _setup_verbs() -> frozenset:
-    return frozenset(lexicon.load("program_setup_verbs.txt", folder="patterns"))
+_setup_verbs = partial(lexicon.terms, "program_setup_verbs.txt", folder="patterns")
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,7 @@
 the text attaches (开发区党工委书记) and linked to it. Company titles and duties are left out."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from kg import lexicon
 from kg.extract.base import glued_into_word, mention
@@ -52,9 +52,7 @@ def _with_admin_prefix(text: str, org_start: int, org: str) -> int:
     return _admin_prefix(text, org_start)
 
 
-@lru_cache(maxsize=1)
-def _zone_words() -> frozenset:
-    return frozenset(lexicon.load("zone_generic.txt"))
+_zone_words = partial(lexicon.terms, "zone_generic.txt")
 
 
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:

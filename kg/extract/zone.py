@@ -4,7 +4,7 @@ category (开发区, 园区) is generic and left out."""
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from kg import lexicon
 from kg.extract.base import PLACEHOLDER_RUN, mention
@@ -26,9 +26,7 @@ def _heads() -> lexicon.TermMatcher:
     return lexicon.TermMatcher({t: t for t in terms})
 
 
-@lru_cache(maxsize=1)
-def _designations() -> frozenset:
-    return frozenset(lexicon.load("zone_designations.txt"))
+_designations = partial(lexicon.terms, "zone_designations.txt")
 
 
 @lru_cache(maxsize=1)
@@ -43,9 +41,7 @@ def _rank_start(text: str, head_start: int) -> int:
     return head_start - len(rank)
 
 
-@lru_cache(maxsize=1)
-def _generic() -> frozenset:
-    return frozenset(lexicon.load("zone_generic.txt"))
+_generic = partial(lexicon.terms, "zone_generic.txt")
 
 
 @lru_cache(maxsize=1)
