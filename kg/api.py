@@ -338,8 +338,13 @@ def ask_result(answer: bool) -> tuple[list[str], list[list]]:
     return AskColumns(["ask"]), [[value]]
 
 
+class Page(list):
+    """Rows of one page of a longer result: ``more`` tells whether rows follow it."""
+    more: bool = False
+
+
 def query(source, sparql: str, params: dict[str, str] | None = None,
-          engine: str = "oxigraph") -> tuple[list[str], list[list]]:
+          engine: str = "oxigraph", *, limit: int | None = None, offset: int = 0) -> tuple[list[str], list[list]]:
     """Run a SPARQL SELECT/ASK/CONSTRUCT/DESCRIBE over a built graph; (columns, rows).
 
     The default graph is the union of the per-speech named graphs. ``params`` bind query
@@ -347,11 +352,31 @@ def query(source, sparql: str, params: dict[str, str] | None = None,
     :mod:`kg.queries`). ``engine`` is "oxigraph" (fast) or "rdflib" (its own initBindings).
     An ASK gives ``AskColumns(["ask"])`` and one row holding true or false. Read-only: a
     SPARQL Update raises UpdateRefused (see :func:`update`).
+
+    ``limit``/``offset`` page through a long result in the query's own order without
+    touching its text: the rows are a :class:`Page`, whose ``more`` says whether another
+    page follows. Rows outside the page are never turned into Python objects.
     """
+    if limit is not None and limit < 0 or offset < 0:
+        raise ValueError("limit and offset are counts of rows: 0 or more")
+    columns, rows = _query(source, sparql, params, engine)
+    if limit is None and not offset:
+        return columns, list(rows)
+    import itertools
+    page = Page(itertools.islice(rows, offset, None if limit is None else offset + limit + 1))
+    if limit is not None and len(page) > limit:
+        page.more = True
+        del page[limit:]
+    return columns, page
+
+
+def _query(source, sparql, params, engine):
+    """(columns, an iterator of rows) of :func:`query`."""
     import pyoxigraph as ox
     from kg.queries import bind_values
     if engine == "rdflib":
-        return _query_rdflib(source, sparql, params or {})
+        columns, rows = _query_rdflib(source, sparql, params or {})
+        return columns, iter(rows)
     store = open_store(source)
     try:
         result = store.query(bind_values(sparql, params or {}))
@@ -362,10 +387,11 @@ def query(source, sparql: str, params: dict[str, str] | None = None,
         raise
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        return columns, [[sol[c] for c in columns] for sol in result]
+        return columns, ([sol[c] for c in columns] for sol in result)
     if isinstance(result, (ox.QueryBoolean, bool)):
-        return ask_result(bool(result))
-    return ["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result]
+        columns, rows = ask_result(bool(result))
+        return columns, iter(rows)
+    return ["subject", "predicate", "object"], ([t.subject, t.predicate, t.object] for t in result)
 
 
 def _query_rdflib(source, sparql: str, params: dict[str, str]):

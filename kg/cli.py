@@ -130,13 +130,17 @@ def _print_table(columns, rows):
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
 @click.option("--update", "allow_update", is_flag=True,
               help="Allow a SPARQL Update: it changes graph.trig and graph.ttl in place.")
-def query(sparql, query_file, name, params, list_queries, source, fmt, engine, allow_update):
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most this many rows (one page).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Skip this many rows first (with --limit: the next page).")
+def query(sparql, query_file, name, params, list_queries, source, fmt, engine, allow_update, limit, offset):
     """Run a SPARQL query over the built graph (named graphs unioned).
 
     \b
     Examples:
       kg query --list
       kg query --name targets_by_zone --param zone=临江高新区 --format csv
+      kg query --name achieved_figures --limit 50 --offset 50
       kg query 'PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
                 SELECT ?z WHERE { ?z a kfq:Zone }'
     SPARQL Update is refused unless --update is given.
@@ -173,7 +177,7 @@ def query(sparql, query_file, name, params, list_queries, source, fmt, engine, a
             before, after = api.update(source, sparql)
             click.echo(f"updated: {before} → {after} quads")
             return
-        columns, rows = api.query(source, sparql, bound, engine)
+        columns, rows = api.query(source, sparql, bound, engine, limit=limit, offset=offset)
     except (FileNotFoundError, api.UpdateRefused, api.BuildLocked) as e:
         _fail(str(e))
     except SyntaxError as e:
@@ -186,6 +190,8 @@ def query(sparql, query_file, name, params, list_queries, source, fmt, engine, a
         w.writerows([_text(v) for v in row] for row in rows)
     else:
         click.echo(json.dumps(api.results_json(columns, rows), ensure_ascii=False, indent=1))
+    if getattr(rows, "more", False):     # on stderr beside csv/json, so the data stays clean
+        click.echo(f"(more rows follow: --offset {offset + len(rows)} for the next page)", err=fmt != "table")
 
 
 @main.command()

@@ -251,3 +251,36 @@ def test_entities_by_type_lists_every_entity_class():
     text = queries.library()["entities_by_type"].text
     listed = set(re.findall(r"\?e a kfq:(\w+)", text))
     assert listed == classes
+
+
+def test_pages_of_a_result_put_together_are_the_whole_result(out):
+    text = queries.library()["entities_by_type"].text
+    columns, everything = api.query(out, text)
+    assert len(everything) >= 5
+    pages, offset = [], 0
+    while True:
+        _, page = api.query(out, text, limit=2, offset=offset)
+        pages += page
+        offset += len(page)
+        if not page.more:
+            break
+    assert [[t.value for t in r] for r in pages] == [[t.value for t in r] for r in everything]
+    _, last = api.query(out, text, limit=len(everything))
+    assert not last.more and len(last) == len(everything)
+    _, past_the_end = api.query(out, text, limit=3, offset=len(everything))
+    assert list(past_the_end) == [] and not past_the_end.more
+    with pytest.raises(ValueError):
+        api.query(out, text, limit=-1)
+
+
+def test_cli_pages_say_where_the_next_one_starts(out):
+    run = lambda *a: CliRunner().invoke(main, ["query", "--name", "entities_by_type", "-g", str(out), *a])
+    whole = run("--format", "csv").stdout.splitlines()
+    page = run("--limit", "2", "--offset", "1")
+    assert page.exit_code == 0, page.output
+    assert "(2 rows)" in page.output and "--offset 3 for the next page" in page.output
+    csv_page = CliRunner().invoke(
+        main, ["query", "--name", "entities_by_type", "-g", str(out), "--format", "csv", "--limit", "2", "--offset", "1"])
+    assert csv_page.stdout.splitlines() == [whole[0]] + whole[2:4]      # the header, then rows 2 and 3
+    assert "--offset 3" in csv_page.stderr
+    assert run("--limit", "-1").exit_code == 2
