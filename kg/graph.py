@@ -194,18 +194,21 @@ class SpeechGraphs:
             for s, p, o in _unique(own + shared):
                 yield ox.Quad(s, p, o, d)
 
-    def quads_and_union(self, union: list):
-        """:meth:`quads`, appending the union's triples to ``union`` on the way (one pass)."""
+    def quads_and_union(self, union):
+        """:meth:`quads`, handing the union's triples to ``union(triples)`` speech by speech
+        on the way (one pass)."""
         seen: set = set()
         for d, own, shared in self.speeches():
+            new = []
             for s, p, o in _unique(own):
-                union.append(ox.Triple(s, p, o))
+                new.append(ox.Triple(s, p, o))
                 yield ox.Quad(s, p, o, d)
             for s, p, o in _unique(shared):
                 if (s, p, o) not in seen:
                     seen.add((s, p, o))
-                    union.append(ox.Triple(s, p, o))
+                    new.append(ox.Triple(s, p, o))
                 yield ox.Quad(s, p, o, d)
+            union(new)
 
     def _describe(self, ent, triples: list, described: set) -> None:
         if ent.iri in described:
@@ -270,26 +273,97 @@ def atomic_write(path: Path, write) -> None:
     _atomic_write_all([(path, write)])
 
 
-def _atomic_write_all(files) -> None:
+def _atomic_write_all(files, concurrently: bool = False) -> None:
     """Write each (path, write) to a temp file beside it, then rename them all back to back:
     a build killed at any moment leaves every file whole, old or new, and the files of one
-    build (graph.trig and graph.ttl) are replaced together, not minutes apart."""
+    build (graph.trig and graph.ttl) are replaced together, not minutes apart. With
+    ``concurrently`` each write runs in its own thread (for writers fed by one another,
+    see :func:`write_speech_graphs`); the first error is raised after all have stopped."""
     temps = []
     try:
-        for path, write in files:
+        for path, _ in files:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            os.close(fd)
             temps.append(tmp)
-            with os.fdopen(fd, "wb") as f:
-                write(f)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644 & ~_umask())
+        jobs = [lambda tmp=tmp, write=write: _write_synced(tmp, write) for (_, write), tmp in zip(files, temps)]
+        _run_all(jobs, concurrently)
         for (path, _), tmp in zip(files, temps):
+            os.chmod(tmp, 0o644 & ~_umask())
             os.replace(tmp, path)
     except BaseException:
         for tmp in temps:
             Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_synced(path, write) -> None:
+    with open(path, "wb") as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _run_all(jobs, concurrently: bool) -> None:
+    if not concurrently:
+        for job in jobs:
+            job()
+        return
+    import threading
+    errors: list[BaseException] = []
+
+    def run(job):
+        try:
+            job()
+        except BaseException as e:      # noqa: BLE001 - raised in the calling thread below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(job,), daemon=True) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+PIPE_CHUNKS = 64      # speeches' worth of union triples waiting for the Turtle writer
+
+
+class _Pipe:
+    """A bounded queue of triples between two serializers in two threads: one puts lists
+    of triples, the other iterates over them. Either side's failure stops the other."""
+
+    DONE = object()
+
+    def __init__(self, chunks: int = 64):
+        import queue
+        self._queue, self._failed = queue.Queue(maxsize=chunks), False
+
+    def put(self, triples: list) -> None:
+        import queue
+        while True:
+            if self._failed:
+                raise RuntimeError("the graph.ttl writer stopped")
+            try:
+                self._queue.put(triples, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def close(self) -> None:
+        """No more triples (also after a failure of the putting side: the reader stops)."""
+        if not self._failed:
+            self.put(self.DONE)
+
+    def __iter__(self):
+        finished = False
+        try:
+            while (chunk := self._queue.get()) is not self.DONE:
+                yield from chunk
+            finished = True
+        finally:
+            if not finished:            # the reader failed or stopped: the putter must not wait
+                self._failed = True
 
 
 def _umask() -> int:
@@ -305,13 +379,22 @@ def union_triples(quads) -> list[ox.Triple]:
 
 def write_speech_graphs(graphs: SpeechGraphs, out_dir) -> list[str]:
     """graph.trig and graph.ttl from ``graphs`` in one streaming pass: the quads go straight
-    to the serializer; only the union's triples are held (graph.ttl is written after)."""
+    to the TriG serializer, and the union's triples, speech by speech, through a bounded
+    pipe to the Turtle serializer running beside it, so neither file's content is ever
+    held whole in memory (at 10,000 speeches the union alone is millions of triples)."""
     out = Path(out_dir)
-    union: list = []
+    pipe = _Pipe(PIPE_CHUNKS)
+
+    def write_trig(f):
+        try:
+            ox.serialize(graphs.quads_and_union(pipe.put), f, format=ox.RdfFormat.TRIG, prefixes=NS)
+        finally:
+            pipe.close()
+
     _atomic_write_all([
-        (out / "graph.trig", lambda f: ox.serialize(graphs.quads_and_union(union), f,
-                                                   format=ox.RdfFormat.TRIG, prefixes=NS)),
-        (out / "graph.ttl", lambda f: ox.serialize(union, f, format=ox.RdfFormat.TURTLE, prefixes=NS))])
+        (out / "graph.trig", write_trig),
+        (out / "graph.ttl", lambda f: ox.serialize(pipe, f, format=ox.RdfFormat.TURTLE, prefixes=NS))],
+        concurrently=True)
     return [str(out / "graph.ttl"), str(out / "graph.trig")]
 
 

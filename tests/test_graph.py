@@ -97,3 +97,53 @@ def test_validating_quads_agrees_with_validating_the_file(tmp_path):
     quads = build_quads(extractions, ents, [r for e in extractions for r in e.relations], "run1")
     write_graph(quads, tmp_path)
     assert validate_quads(quads) == validate(tmp_path / "graph.ttl") == (True, [])
+
+
+def _stream(tmp_path, extractions):
+    from kg.graph import SpeechGraphs, write_speech_graphs
+    write_speech_graphs(SpeechGraphs(extractions, link(extractions)), tmp_path)
+
+
+def test_streamed_files_hold_what_the_quads_say(tmp_path):
+    extractions = [extraction("d2", "东湖开发区"), extraction("d1")]
+    _stream(tmp_path, extractions)
+    quads = build_quads(extractions, link(extractions))
+    trig = set(ox.parse(path=str(tmp_path / "graph.trig"), format=ox.RdfFormat.TRIG))
+    ttl = list(ox.parse(path=str(tmp_path / "graph.ttl"), format=ox.RdfFormat.TURTLE))
+    assert trig == set(quads)
+    assert len(ttl) == len(set(ttl)) == len({(q.subject, q.predicate, q.object) for q in quads})
+
+
+def test_a_failing_union_writer_stops_the_build_and_keeps_the_old_files(tmp_path, monkeypatch):
+    import threading
+    from kg import graph
+    extractions = [extraction(f"d{i}", f"{name}开发区") for i, name in enumerate("甲乙丙丁戊己庚辛")]
+    _stream(tmp_path, extractions)
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("graph.*")}
+    real = graph.ox.serialize
+
+    def failing(items, f, format, **kw):        # the Turtle writer dies after a few triples
+        if format == ox.RdfFormat.TURTLE:
+            for i, _ in enumerate(items):
+                if i == 20:
+                    raise OSError("disk full")
+        return real(items, f, format=format, **kw)
+
+    monkeypatch.setattr(graph.ox, "serialize", failing)
+    monkeypatch.setattr(graph, "PIPE_CHUNKS", 1)        # the TriG side soon waits on a full pipe
+    errors = []
+    worker = threading.Thread(target=lambda: errors.append(_raises(lambda: _stream(tmp_path, extractions))))
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the TriG writer waited forever for a dead Turtle writer"
+    assert isinstance(errors[0], OSError)
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("graph.*")} == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def _raises(run):
+    try:
+        run()
+    except BaseException as e:      # noqa: BLE001 - the test inspects it
+        return e
+    return None
