@@ -122,3 +122,14 @@ def test_party_of_starts_a_campaign_name():
 def test_body_set_up_for_a_task_keeps_its_task():
     ex = run("县里成立招商引资工作领导小组，注重发挥基层减负工作领导小组作用。")
     assert {"招商引资工作领导小组", "基层减负工作领导小组"} <= labels(ex, "Organization")
+
+
+def test_company_inside_a_listed_project_is_kept_as_organization():
+    ex = run("推进鑫远公司纸浆生产线、南岭大桥改造等重点项目。")
+    assert {"鑫远公司纸浆生产线", "南岭大桥改造"} <= labels(ex)
+    assert "鑫远公司" in labels(ex, "Organization")
+
+
+def test_listed_facility_word_without_a_name_is_no_program():
+    ex = run("建设甲镇敬老院、体育馆、乙村污水处理等重点项目。")
+    assert labels(ex) == {"甲镇敬老院", "乙村污水处理"}

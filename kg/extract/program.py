@@ -503,8 +503,19 @@ def _is_action(word: str) -> bool:
 
 
 def _list_item_ok(item: str) -> bool:
+    """A listed item names a project unless another type knows it, it ends in a body's or
+    zone's head, or it is a word of jieba's own dictionary for a kind of facility (敬老院,
+    体育馆): 甲镇敬老院 names one. Dictionary words for a kind of work (合作医疗) may name
+    a program."""
     return _meaningful(item) and item not in _other_types() and not item.endswith(
-        _list_item_other_heads())
+        _list_item_other_heads()) and not _is_facility_word(item)
+
+
+def _is_facility_word(word: str) -> bool:
+    return word[-1] in _facility_ends() and _is_ordinary_word(word)
+
+
+_facility_ends = partial(lexicon.terms, "program_facility_ends.txt", folder="patterns")
 
 
 @lru_cache(maxsize=1)
