@@ -133,3 +133,8 @@ def test_company_inside_a_listed_project_is_kept_as_organization():
 def test_listed_facility_word_without_a_name_is_no_program():
     ex = run("建设甲镇敬老院、体育馆、乙村污水处理等重点项目。")
     assert labels(ex) == {"甲镇敬老院", "乙村污水处理"}
+
+
+def test_new_round_before_a_campaign_is_not_part_of_its_name():
+    ex = run("今年启动新一轮美丽庭院创建行动。")
+    assert "美丽庭院创建行动" in labels(ex)
