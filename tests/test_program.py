@@ -138,3 +138,10 @@ def test_listed_facility_word_without_a_name_is_no_program():
 def test_new_round_before_a_campaign_is_not_part_of_its_name():
     ex = run("今年启动新一轮美丽庭院创建行动。")
     assert "美丽庭院创建行动" in labels(ex)
+
+
+def test_short_title_after_a_full_one_names_the_same_document():
+    ex = run("县里印发了《关于扶持青苗园区转型升级的意见》。《意见》明确了扶持方向。")
+    assert labels(ex) == {"关于扶持青苗园区转型升级的意见"}
+    short = [p for p in programs(ex) if p.surface == "《意见》"]
+    assert short and short[0].attrs["alias"] == "意见"

@@ -7,6 +7,7 @@ a numbered slogan (四个意识, 五加强五提高). Generic activities (招商
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache, partial
 
 from kg import lexicon
@@ -524,10 +525,26 @@ def _list_item_other_heads() -> tuple[str, ...]:
     return tuple(lexicon.load("org_suffixes.txt")) + tuple(lexicon.load("zone_suffixes.txt"))
 
 
+def _refer_back(titles: list[Mention], full: list[str]) -> list[Mention]:
+    """A short title after a full one of the same kind (《关于…的意见》 … 《意见》) names that
+    document again: it takes the full title as its label, its own as an alias."""
+    out = []
+    for m in titles:
+        if len(m.label) > SHORT_TITLE_CHARS:
+            full.append(m.label)
+        else:
+            earlier = next((t for t in reversed(full) if t.endswith(m.label)), None)
+            if earlier:
+                m = replace(m, label=earlier, attrs={**m.attrs, "alias": m.label})
+        out.append(m)
+    return out
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
-    found = []
+    found, full_titles = [], []
     for s in sentences:
-        found += _book_titles(doc, s) + _quoted(doc, s) + _numbered(doc, s) + _listed(doc, s)
+        found += _refer_back(_book_titles(doc, s), full_titles)
+        found += _quoted(doc, s) + _numbered(doc, s) + _listed(doc, s)
         found += [mention(doc, s, a, b, "Program") for a, b, _, _ in _known().find(s.text)]
         found += _headed(doc, s)
     return found
