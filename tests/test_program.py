@@ -145,3 +145,8 @@ def test_short_title_after_a_full_one_names_the_same_document():
     assert labels(ex) == {"关于扶持青苗园区转型升级的意见"}
     short = [p for p in programs(ex) if p.surface == "《意见》"]
     assert short and short[0].attrs["alias"] == "意见"
+
+
+def test_scope_word_alone_before_a_plan_is_no_name():
+    ex = run("制定年度压减计划，明确总体发展战略，实施碧溪流域年度治理计划。")
+    assert labels(ex) == {"碧溪流域年度治理计划"}

@@ -375,7 +375,7 @@ def _headed(doc, s) -> list[Mention]:
         name_start = start - len(modifier)
         # a lone 一 is a determiner (这一经济战略), not a count (一月一调度)
         numbered = any(c.isdigit() or c in SLOGAN_NUMERALS for c in modifier) or modifier.count("一") >= 2
-        content = PLACEHOLDER_RUN.sub("", modifier)
+        content = PLACEHOLDER_RUN.sub("", _without_scope_words(modifier))
         # a compound head (体制改革, 实践活动) is itself distinctive: a short modifier will do
         enough = MIN_MODIFIER_CHARS if len(head) < 4 else 2
         if head in _weak_heads():
@@ -387,6 +387,17 @@ def _headed(doc, s) -> list[Mention]:
                 name_start -= len(PARTY_OF)     # 党的|政治建设专题学习活动: the party's own
             found.append(mention(doc, s, name_start, end, "Program"))
     return found
+
+
+def _without_scope_words(modifier: str) -> str:
+    """The modifier less a leading word of scope or period (年度|削减计划: 削减 is left)."""
+    for word in _scope_words():
+        if modifier.startswith(word):
+            return modifier[len(word):]
+    return modifier
+
+
+_scope_words = partial(lexicon.terms, "program_scope_words.txt", folder="patterns")
 
 
 def _conjunct_start(text: str, name_start: int, modifier: str) -> int:
