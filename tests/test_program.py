@@ -150,3 +150,8 @@ def test_short_title_after_a_full_one_names_the_same_document():
 def test_scope_word_alone_before_a_plan_is_no_name():
     ex = run("制定年度压减计划，明确总体发展战略，实施碧溪流域年度治理计划。")
     assert labels(ex) == {"碧溪流域年度治理计划"}
+
+
+def test_quoted_pledge_that_none_is_left_out_is_no_program():
+    ex = run("脱贫路上做到“一户都不落下”“一人都不掉队”，推进“一村一品”行动。")
+    assert labels(ex) == {"一村一品"}

@@ -141,7 +141,8 @@ def _quoted(doc, s) -> list[Mention]:
             continue
         longer = None if head else _headed_after_quote(s.text, m.end())
         code = name.isdigit() and len(name) >= 2 and bool(head or longer)   # “147”…行动
-        if not (_meaningful(name) or code) or COLLOQUIAL.search(name) or name in _other_types() \
+        if not (_meaningful(name) or code) or COLLOQUIAL.search(name) or _speech_re().search(name) \
+                or name in _other_types() \
                 or _is_goal(name) or _not_a_name(name) or _is_problem(s.text, runs[m.start()]) \
                 or _is_guidance(s.text, m, name):
             continue
@@ -160,6 +161,12 @@ def _quoted(doc, s) -> list[Mention]:
             end, alias = longer, s.text[m.start():longer]
         found.append(mention(doc, s, m.start(), end, "Program", label=name, alias=alias))
     return found
+
+
+@lru_cache(maxsize=1)
+def _speech_re() -> re.Pattern:
+    patterns = lexicon.load("program_quote_speech.txt", folder="patterns")
+    return re.compile("|".join(f"^(?:{p})" for p in patterns) or r"(?!)")
 
 
 def _quote_runs(matches: list[re.Match]) -> dict[int, tuple[int, int]]:
