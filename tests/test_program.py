@@ -122,3 +122,36 @@ def test_party_of_starts_a_campaign_name():
 def test_body_set_up_for_a_task_keeps_its_task():
     ex = run("县里成立招商引资工作领导小组，注重发挥基层减负工作领导小组作用。")
     assert {"招商引资工作领导小组", "基层减负工作领导小组"} <= labels(ex, "Organization")
+
+
+def test_company_inside_a_listed_project_is_kept_as_organization():
+    ex = run("推进鑫远公司纸浆生产线、南岭大桥改造等重点项目。")
+    assert {"鑫远公司纸浆生产线", "南岭大桥改造"} <= labels(ex)
+    assert "鑫远公司" in labels(ex, "Organization")
+
+
+def test_listed_facility_word_without_a_name_is_no_program():
+    ex = run("建设甲镇敬老院、体育馆、乙村污水处理等重点项目。")
+    assert labels(ex) == {"甲镇敬老院", "乙村污水处理"}
+
+
+def test_new_round_before_a_campaign_is_not_part_of_its_name():
+    ex = run("今年启动新一轮美丽庭院创建行动。")
+    assert "美丽庭院创建行动" in labels(ex)
+
+
+def test_short_title_after_a_full_one_names_the_same_document():
+    ex = run("县里印发了《关于扶持青苗园区转型升级的意见》。《意见》明确了扶持方向。")
+    assert labels(ex) == {"关于扶持青苗园区转型升级的意见"}
+    short = [p for p in programs(ex) if p.surface == "《意见》"]
+    assert short and short[0].attrs["alias"] == "意见"
+
+
+def test_scope_word_alone_before_a_plan_is_no_name():
+    ex = run("制定年度压减计划，明确总体发展战略，实施碧溪流域年度治理计划。")
+    assert labels(ex) == {"碧溪流域年度治理计划"}
+
+
+def test_quoted_pledge_that_none_is_left_out_is_no_program():
+    ex = run("脱贫路上做到“一户都不落下”“一人都不掉队”，推进“一村一品”行动。")
+    assert labels(ex) == {"一村一品"}

@@ -39,8 +39,9 @@ def extract_document(doc: Document) -> Extraction:
 
 
 # Types whose mentions survive inside a Program's span: a slogan or plan names the
-# industries and zones it is about (“草畜、苹果…”, 临江高新区发展规划).
-INSIDE_PROGRAMS = {"Industry", "Zone"}
+# industries and zones it is about (“草畜、苹果…”, 临江高新区发展规划), and a company
+# keeps its name inside its project (鑫远公司纸浆生产线: the company and its project).
+INSIDE_PROGRAMS = {"Industry", "Zone", "Organization"}
 
 
 def _inside(m: Mention, spans: list[tuple[int, int]]) -> bool:

@@ -7,6 +7,7 @@ a numbered slogan (四个意识, 五加强五提高). Generic activities (招商
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache, partial
 
 from kg import lexicon
@@ -140,7 +141,8 @@ def _quoted(doc, s) -> list[Mention]:
             continue
         longer = None if head else _headed_after_quote(s.text, m.end())
         code = name.isdigit() and len(name) >= 2 and bool(head or longer)   # “147”…行动
-        if not (_meaningful(name) or code) or COLLOQUIAL.search(name) or name in _other_types() \
+        if not (_meaningful(name) or code) or COLLOQUIAL.search(name) or _speech_re().search(name) \
+                or name in _other_types() \
                 or _is_goal(name) or _not_a_name(name) or _is_problem(s.text, runs[m.start()]) \
                 or _is_guidance(s.text, m, name):
             continue
@@ -159,6 +161,12 @@ def _quoted(doc, s) -> list[Mention]:
             end, alias = longer, s.text[m.start():longer]
         found.append(mention(doc, s, m.start(), end, "Program", label=name, alias=alias))
     return found
+
+
+@lru_cache(maxsize=1)
+def _speech_re() -> re.Pattern:
+    patterns = lexicon.load("program_quote_speech.txt", folder="patterns")
+    return re.compile("|".join(f"^(?:{p})" for p in patterns) or r"(?!)")
 
 
 def _quote_runs(matches: list[re.Match]) -> dict[int, tuple[int, int]]:
@@ -374,7 +382,7 @@ def _headed(doc, s) -> list[Mention]:
         name_start = start - len(modifier)
         # a lone 一 is a determiner (这一经济战略), not a count (一月一调度)
         numbered = any(c.isdigit() or c in SLOGAN_NUMERALS for c in modifier) or modifier.count("一") >= 2
-        content = PLACEHOLDER_RUN.sub("", modifier)
+        content = PLACEHOLDER_RUN.sub("", _without_scope_words(modifier))
         # a compound head (体制改革, 实践活动) is itself distinctive: a short modifier will do
         enough = MIN_MODIFIER_CHARS if len(head) < 4 else 2
         if head in _weak_heads():
@@ -386,6 +394,17 @@ def _headed(doc, s) -> list[Mention]:
                 name_start -= len(PARTY_OF)     # 党的|政治建设专题学习活动: the party's own
             found.append(mention(doc, s, name_start, end, "Program"))
     return found
+
+
+def _without_scope_words(modifier: str) -> str:
+    """The modifier less a leading word of scope or period (年度|削减计划: 削减 is left)."""
+    for word in _scope_words():
+        if modifier.startswith(word):
+            return modifier[len(word):]
+    return modifier
+
+
+_scope_words = partial(lexicon.terms, "program_scope_words.txt", folder="patterns")
 
 
 def _conjunct_start(text: str, name_start: int, modifier: str) -> int:
@@ -503,8 +522,19 @@ def _is_action(word: str) -> bool:
 
 
 def _list_item_ok(item: str) -> bool:
+    """A listed item names a project unless another type knows it, it ends in a body's or
+    zone's head, or it is a word of jieba's own dictionary for a kind of facility (敬老院,
+    体育馆): 甲镇敬老院 names one. Dictionary words for a kind of work (合作医疗) may name
+    a program."""
     return _meaningful(item) and item not in _other_types() and not item.endswith(
-        _list_item_other_heads())
+        _list_item_other_heads()) and not _is_facility_word(item)
+
+
+def _is_facility_word(word: str) -> bool:
+    return word[-1] in _facility_ends() and _is_ordinary_word(word)
+
+
+_facility_ends = partial(lexicon.terms, "program_facility_ends.txt", folder="patterns")
 
 
 @lru_cache(maxsize=1)
@@ -513,10 +543,26 @@ def _list_item_other_heads() -> tuple[str, ...]:
     return tuple(lexicon.load("org_suffixes.txt")) + tuple(lexicon.load("zone_suffixes.txt"))
 
 
+def _refer_back(titles: list[Mention], full: list[str]) -> list[Mention]:
+    """A short title after a full one of the same kind (《关于…的意见》 … 《意见》) names that
+    document again: it takes the full title as its label, its own as an alias."""
+    out = []
+    for m in titles:
+        if len(m.label) > SHORT_TITLE_CHARS:
+            full.append(m.label)
+        else:
+            earlier = next((t for t in reversed(full) if t.endswith(m.label)), None)
+            if earlier:
+                m = replace(m, label=earlier, attrs={**m.attrs, "alias": m.label})
+        out.append(m)
+    return out
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
-    found = []
+    found, full_titles = [], []
     for s in sentences:
-        found += _book_titles(doc, s) + _quoted(doc, s) + _numbered(doc, s) + _listed(doc, s)
+        found += _refer_back(_book_titles(doc, s), full_titles)
+        found += _quoted(doc, s) + _numbered(doc, s) + _listed(doc, s)
         found += [mention(doc, s, a, b, "Program") for a, b, _, _ in _known().find(s.text)]
         found += _headed(doc, s)
     return found
