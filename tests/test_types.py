@@ -1,0 +1,68 @@
+"""Zone, Industry, Target, Role, Organization and Place rules on sentences written for
+these tests (invented names, places and numbers)."""
+from kg.extract import extract_document
+from kg.model import Document
+
+
+def run(text, title="在全县园区工作推进会上的讲话"):
+    doc = Document(id="t", source="t.txt", title=title, text=title + "\n" + text)
+    return extract_document(doc)
+
+
+def found(extraction, etype):
+    return {m.label for m in extraction.mentions if m.type == etype}
+
+
+def mentions(extraction, etype):
+    return [m for m in extraction.mentions if m.type == etype]
+
+
+# Place
+
+def test_county_short_name_is_a_place():
+    ex = run("近年来，敖汉人民艰苦奋斗，城乡面貌焕然一新。")
+    assert "敖汉" in found(ex, "Place")
+
+
+def test_county_full_name_is_a_place():
+    ex = run("我们组织干部赴新沂市、德清县学习考察。")
+    places = {m.label: m.attrs.get("canonical") for m in mentions(ex, "Place")}
+    assert places == {"新沂市": "新沂", "德清县": "德清"}
+
+
+def test_county_short_name_that_is_an_ordinary_word_is_not_a_place():
+    ex = run("要加强合作，盘活存量资源，推动富民增收。")
+    assert not found(ex, "Place")
+
+
+def test_country_name_qualifying_a_doctrine_is_not_a_place():
+    ex = run("大家要读懂中国特色的制度优势，坚持走中国式现代化道路。")
+    assert "中国" not in found(ex, "Place")
+    ex = run("中国经济长期向好的基本面没有改变。")
+    assert "中国" in found(ex, "Place")
+
+
+# Organization
+
+def test_department_glued_to_its_head_word():
+    ex = run("遇到突发舆情必须第一时间向宣传部门报告。")
+    orgs = found(ex, "Organization")
+    assert "宣传部门" in orgs and "宣传部" not in orgs
+
+
+def test_interchangeable_names_of_one_central_body():
+    ex = run("各级干部要听从党中央号召，不折不扣落实中央决策部署。")
+    labels = {m.attrs.get("canonical") or m.label for m in mentions(ex, "Organization")}
+    assert labels == {"中央"}
+
+
+def test_second_name_in_brackets_is_the_same_body():
+    ex = run("要依托党校（行政学院）开展专题轮训。")
+    orgs = mentions(ex, "Organization")
+    assert {m.attrs.get("canonical") or m.label for m in orgs} == {"党校"}
+
+
+def test_policy_bank_short_name_and_county_hospital():
+    ex = run("用好农发行中长期贷款，完成县人民医院门诊楼扩建。")
+    orgs = found(ex, "Organization")
+    assert "农发行" in orgs and "人民医院" in orgs
