@@ -66,3 +66,31 @@ def test_policy_bank_short_name_and_county_hospital():
     ex = run("用好农发行中长期贷款，完成县人民医院门诊楼扩建。")
     orgs = found(ex, "Organization")
     assert "农发行" in orgs and "人民医院" in orgs
+
+
+# Zone
+
+def test_zone_type_name_keeps_its_inner_verbs():
+    ex = run("要把图们江开发开放先导区建成对外开放的前沿。")
+    assert "图们江开发开放先导区" in found(ex, "Zone")
+
+
+def test_inner_verbs_do_not_lead_a_zone_name():
+    ex = run("我们要加快开发开放先导区的规划编制。")
+    assert not any(z.startswith("开发") for z in found(ex, "Zone"))
+
+
+def test_actions_on_a_zone_are_not_its_name():
+    ex = run("会议回顾总结园区一年来的工作，引导更多优质项目落户园区。")
+    assert not any("回顾" in z or "总结" in z or "落户" in z for z in found(ex, "Zone"))
+
+
+def test_descriptive_kind_of_zone_is_not_a_name():
+    ex = run("着力建设节能型生态园区。")
+    assert not any("型" in z for z in found(ex, "Zone"))
+
+
+def test_designation_with_bare_level_is_the_designation():
+    ex = run("个别县工业集中区的配套仍然不足。")
+    zones = mentions(ex, "Zone")
+    assert {m.attrs.get("canonical") or m.label for m in zones} == {"工业集中区"}
