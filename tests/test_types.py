@@ -94,3 +94,26 @@ def test_designation_with_bare_level_is_the_designation():
     ex = run("个别县工业集中区的配套仍然不足。")
     zones = mentions(ex, "Zone")
     assert {m.attrs.get("canonical") or m.label for m in zones} == {"工业集中区"}
+
+
+# Role
+
+def canonical_labels(extraction, etype):
+    return {m.attrs.get("canonical") or m.label for m in mentions(extraction, etype)}
+
+
+def test_respectful_form_of_a_title_is_that_title():
+    ex = run("各园区主要负责同志要亲自抓招商。")
+    assert canonical_labels(ex, "Role") == {"园区主要负责人"}
+    ex = run("每位主要负责同志都要带头。")
+    assert canonical_labels(ex, "Role") == {"主要负责人"}
+
+
+def test_bare_title_after_the_same_office_with_its_body():
+    ex = run("今天召集兼任园区党工委书记的干部座谈。各位党工委书记要把心思放在发展上。")
+    assert canonical_labels(ex, "Role") == {"园区党工委书记"}
+
+
+def test_bare_title_with_two_bodies_stays_bare():
+    ex = run("市委书记和县委书记都要抓落实，书记要带头。")
+    assert "书记" in canonical_labels(ex, "Role")
