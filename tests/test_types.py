@@ -117,3 +117,27 @@ def test_bare_title_after_the_same_office_with_its_body():
 def test_bare_title_with_two_bodies_stays_bare():
     ex = run("市委书记和县委书记都要抓落实，书记要带头。")
     assert "书记" in canonical_labels(ex, "Role")
+
+
+# Industry
+
+def test_numbered_sector_short_names():
+    ex = run("要以二产带动三产，推动三产服务业提质扩容。")
+    inds = mentions(ex, "Industry")
+    assert {m.label for m in inds} == {"第二产业", "第三产业"}
+    assert "服务业" not in found(ex, "Industry")
+
+
+def test_financial_services_is_the_finance_sector():
+    ex = run("健全县域金融服务体系。")
+    assert found(ex, "Industry") == {"金融"}
+
+
+def test_sector_word_before_a_facility_names_the_facility():
+    ex = run("新建饲料加工厂两座，配套建设养老服务设施。")
+    assert not found(ex, "Industry")
+
+
+def test_list_item_ending_in_project_is_no_sector():
+    ex = run("统筹推进交通重点项目、特色产业培育。")
+    assert not any(i.endswith("项目") for i in found(ex, "Industry"))
