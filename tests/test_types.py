@@ -141,3 +141,13 @@ def test_sector_word_before_a_facility_names_the_facility():
 def test_list_item_ending_in_project_is_no_sector():
     ex = run("统筹推进交通重点项目、特色产业培育。")
     assert not any(i.endswith("项目") for i in found(ex, "Industry"))
+
+
+def test_sites_of_works_counted_with_chu_are_places():
+    ex = run("今年建成了柳湾、石岔、上庄等3处人饮工程。")
+    assert {"柳湾", "石岔", "上庄"} <= found(ex, "Place")
+
+
+def test_things_counted_with_chu_are_not_places_without_works():
+    ex = run("排查出漏洞、隐患等12处问题。")
+    assert not found(ex, "Place")
