@@ -151,3 +151,13 @@ def test_sites_of_works_counted_with_chu_are_places():
 def test_things_counted_with_chu_are_not_places_without_works():
     ex = run("排查出漏洞、隐患等12处问题。")
     assert not found(ex, "Place")
+
+
+def test_quoted_name_ending_in_a_body_head_is_that_body():
+    ex = run("他们在江城办起了第一所夜校“江北自修学院”，传播新思想。")
+    assert "江北自修学院" in found(ex, "Organization")
+
+
+def test_quoted_generic_body_is_not_a_name():
+    ex = run("要当好“娘家人”，做企业的“服务部门”。")
+    assert not found(ex, "Organization")

@@ -87,6 +87,23 @@ def _bracketed_alias(found: list[Mention], text: str, offset: int) -> None:
                 m.attrs["canonical"] = outer.attrs.get("canonical") or outer.label
 
 
+QUOTED_RE = re.compile(r"[“”\"「]([\u4e00-\u9fff]{3,%d})[”“\"」]" % MAX_NAME_CHARS)
+
+
+def _quoted(doc: Document, s: Sentence) -> list[Mention]:
+    """A quoted name that ends in a body's head (“江北自修学院”, “临川实业集团”) names that
+    body, whatever words it is made of."""
+    found = []
+    for m in QUOTED_RE.finditer(s.text):
+        name = m.group(1)
+        # a head that is also a generic body (部门, 公司) may close a metaphor (“服务部门”)
+        heads = [h for h in lexicon.terms("org_suffixes.txt") if name.endswith(h)
+                 and len(name) > len(h) + 1 and h not in lexicon.terms("org_generic.txt")]
+        if heads and name not in _company_stop():
+            found.append(mention(doc, s, m.start(1), m.end(1), "Organization"))
+    return found
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
@@ -103,6 +120,8 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
         _bracketed_alias(mine, s.text, s.start)
         found += mine
         found += _headed(doc, s)
+        if "“" in s.text or "”" in s.text or '"' in s.text or "「" in s.text:
+            found += _quoted(doc, s)
         # 商务、林业、人社等部门: departments or firms named before their kind
         found += listed_mentions(doc, s, "Organization", keep=_body_item)
     return found
