@@ -26,8 +26,13 @@ def test_county_short_name_is_a_place_where_the_full_name_is_written():
 
 
 def test_county_short_name_alone_is_not_trusted():
-    ex = run("近年来，敖汉人民艰苦奋斗，城乡面貌焕然一新。")
+    ex = run("近年来，敖汉的城乡面貌焕然一新。")
     assert not found(ex, "Place")
+
+
+def test_county_short_name_before_a_place_noun_is_a_place():
+    ex = run("近年来，敖汉人民艰苦奋斗，城乡面貌焕然一新。")
+    assert found(ex, "Place") == {"敖汉"}
 
 
 def test_county_full_name_is_a_place():
