@@ -172,3 +172,11 @@ def test_quoted_name_ending_in_a_body_head_is_that_body():
 def test_quoted_generic_body_is_not_a_name():
     ex = run("要当好“娘家人”，做企业的“服务部门”。")
     assert not found(ex, "Organization")
+
+
+# Target
+
+def test_partly_hidden_number_is_a_hidden_value():
+    ex = run("明年计划接通管道燃气3xx户。")
+    targets = mentions(ex, "Target")
+    assert [(t.attrs.get("value"), t.attrs.get("unit")) for t in targets] == [(None, "户")]
