@@ -180,3 +180,14 @@ def test_partly_hidden_number_is_a_hidden_value():
     ex = run("明年计划接通管道燃气3xx户。")
     targets = mentions(ex, "Target")
     assert [(t.attrs.get("value"), t.attrs.get("unit")) for t in targets] == [(None, "户")]
+
+
+def test_area_of_a_port_is_a_place_not_a_zone():
+    ex = run("随着曹妃甸港散货港区建成投用，物流成本明显下降。")
+    assert "曹妃甸港散货港区" in found(ex, "Place")
+    assert not found(ex, "Zone")
+
+
+def test_airport_area_without_a_port_name_stays_a_zone():
+    ex = run("要加快临空航空港区建设。")
+    assert not any("港区" in p for p in found(ex, "Place"))

@@ -13,6 +13,7 @@ from kg.model import Document, Mention, Sentence
 from kg.segment import pos_tag
 
 ADMIN_PREFIXES = ("市", "县", "区", "州", "镇")   # 市开发区: the city's own zone
+PORT_AREA = "港区"
 MAX_NAME_CHARS = 12
 MAX_NAME_TOKENS = 3
 # jieba POS flags of words that can be part of a zone's name
@@ -86,6 +87,30 @@ def _name_start(s: Sentence, head_start: int) -> int:
     return start
 
 
+def _port_start(text: str, head_start: int) -> int | None:
+    """Where the port's name starts before 港区 (黄骅港综合港区, 曹妃甸港|散货港区): the
+    words back to one ending in 港, and the name before a bare 港; None without a port."""
+    lo = max(0, head_start - 10)
+    words = pos_tag(text[lo:head_start])
+    pos, taken = head_start, 0
+    for i in range(len(words) - 1, -1, -1):
+        word, flag = words[i]
+        if taken == 3 or not (flag.startswith(("n", "j", "v", "b")) and is_cjk_word(word)):
+            return None
+        pos, taken = pos - len(word), taken + 1
+        if word.endswith("港"):
+            if word == "港":
+                if i == 0 or not words[i - 1][1].startswith("n") or len(words[i - 1][0]) < 2:
+                    return None
+                pos -= len(words[i - 1][0])
+            return pos
+    return None
+
+
+def is_cjk_word(word: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
+
+
 def _admin_prefix(text: str, head_start: int) -> int:
     """市开发区, 县开发区: a lone 市/县 standing as its own word right before the head."""
     if head_start == 0 or text[head_start - 1] not in ADMIN_PREFIXES:
@@ -103,7 +128,11 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     for s in sentences:
         for start, end, term, _ in _heads().find(s.text):
             name_start = min(_name_start(s, start), _rank_start(s.text, start))
-            if name_start < start:
+            port_start = _port_start(s.text, start) if term == PORT_AREA else None
+            if port_start is not None:
+                # 黄骅港综合港区: a port's own area is a named area (a Place), not a zone
+                found.append(mention(doc, s, port_start, end, "Place"))
+            elif name_start < start:
                 # 县工业集中区: a designation with a bare administrative level is that designation
                 bare_level = start - name_start == 1 and s.text[name_start] in ADMIN_PREFIXES
                 canonical = term if bare_level and term in _designations() else None
