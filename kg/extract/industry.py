@@ -28,8 +28,9 @@ def _context_words() -> tuple[str, ...]:
 def _named_as_industry(text: str, matches, i: int) -> bool:
     """A short bare sector word (环保, 物流) counts when a sector word follows it (物流产业),
     or it stands in a list of sectors (新能源、新材料、环保)."""
-    start, end, term, _ = matches[i]
-    if len(term) > 2 or term.endswith("业"):
+    start, end, term, canonical = matches[i]
+    # a short name of a sector whose label ends in 产业 (二产 → 第二产业) is never an ordinary word
+    if len(term) > 2 or term.endswith("业") or (canonical != term and canonical.endswith("产业")):
         return True
     if text.startswith(_context_words(), end):
         return True
@@ -44,7 +45,8 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     for s in sentences:
         matches = _matcher().find(s.text)
         for i, (start, end, term, canonical) in enumerate(matches):
-            if not glued_into_word(s.text, start, end) and _named_as_industry(s.text, matches, i):
+            if not glued_into_word(s.text, start, end) and _named_as_industry(s.text, matches, i) \
+                    and not s.text.startswith(_facility_words(), end):
                 found.append(mention(doc, s, start, end, "Industry", label=canonical, written=term))
         found += listed_mentions(doc, s, "Industry", keep=_sector_item)   # 肉羊、肉牛产业
     return found
@@ -57,8 +59,18 @@ def _sector_item(item, items) -> bool:
     """An item of a list closed by 产业: a sector is named by nouns (肉羊, 苗林), not by a
     clause (有特色的, 培育科技), and is not an evaluative category (主导、特色产业)."""
     from kg.segment import pos_tag
-    return item.text not in _generic_words() and all(
+    return item.text not in _generic_words() and not item.text.endswith(_item_stop()) and all(
         flag in SECTOR_NOUN_FLAGS for _, flag in pos_tag(item.text))
 
 
 _generic_words = partial(lexicon.terms, "industry_generic.txt")
+
+
+@lru_cache(maxsize=1)
+def _facility_words() -> tuple[str, ...]:
+    return tuple(lexicon.load("industry_facility.txt", folder="patterns"))
+
+
+@lru_cache(maxsize=1)
+def _item_stop() -> tuple[str, ...]:
+    return tuple(lexicon.load("industry_item_stop.txt", folder="patterns"))

@@ -64,16 +64,64 @@ def _headed(doc: Document, s: Sentence) -> list[Mention]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    """Names of one body used interchangeably (kg/lexicons/org_aliases.tsv) → canonical."""
+    return {row[0]: row[1] for row in lexicon.load("org_aliases.tsv") if isinstance(row, tuple)}
+
+
+def _glued_head(text: str, end: int) -> bool:
+    """The name's last character starts a head word (宣传部|门 reads 宣传|部门)."""
+    return end < len(text) and text[end - 1:end + 1] in lexicon.terms("org_suffixes.txt")
+
+
+def _bracketed_alias(found: list[Mention], text: str, offset: int) -> None:
+    """A second name in brackets right after a body's name is the same body
+    (党校（行政学院）: one institution, two names): it takes the first one's canonical."""
+    by_end = {m.end - offset: m for m in found}
+    for m in found:
+        s = m.start - offset
+        if s > 0 and text[s - 1] in "(（" and text[m.end - offset:m.end - offset + 1] in (")", "）"):
+            outer = by_end.get(s - 1)
+            if outer is not None and outer is not m:
+                m.attrs["canonical"] = outer.attrs.get("canonical") or outer.label
+
+
+QUOTED_RE = re.compile(r"[“”\"「]([\u4e00-\u9fff]{3,%d})[”“\"」]" % MAX_NAME_CHARS)
+
+
+def _quoted(doc: Document, s: Sentence) -> list[Mention]:
+    """A quoted name that ends in a body's head (“江北自修学院”, “临川实业集团”) names that
+    body, whatever words it is made of."""
+    found = []
+    for m in QUOTED_RE.finditer(s.text):
+        name = m.group(1)
+        # a head that is also a generic body (部门, 公司) may close a metaphor (“服务部门”)
+        heads = [h for h in lexicon.terms("org_suffixes.txt") if name.endswith(h)
+                 and len(name) > len(h) + 1 and h not in lexicon.terms("org_generic.txt")]
+        if heads and name not in _company_stop():
+            found.append(mention(doc, s, m.start(1), m.end(1), "Organization"))
+    return found
+
+
 def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s in sentences:
+        mine = []
         for start, end, term, _ in _matcher().find(s.text):
             if not glued_into_word(s.text, start, end):
+                if _glued_head(s.text, end):
+                    end += 1
                 # an anonymised body keeps its placeholder (x省委): it is that place's body
                 hidden = HIDDEN_BEFORE.search(s.text[max(0, start - 8):start])
                 start -= len(hidden.group()) if hidden else 0
-                found.append(mention(doc, s, start, end, "Organization"))
+                mine.append(mention(doc, s, start, end, "Organization",
+                                    canonical=_aliases().get(s.text[start:end])))
+        _bracketed_alias(mine, s.text, s.start)
+        found += mine
         found += _headed(doc, s)
+        if "“" in s.text or "”" in s.text or '"' in s.text or "「" in s.text:
+            found += _quoted(doc, s)
         # 商务、林业、人社等部门: departments or firms named before their kind
         found += listed_mentions(doc, s, "Organization", keep=_body_item)
     return found

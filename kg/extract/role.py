@@ -66,7 +66,30 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
                 org_start = _with_admin_prefix(s.text, start - len(org), org)
                 org = s.text[org_start:start]
                 found.append(mention(doc, s, org_start, end, "Role", label=org + term,
-                                     organization=_body(org, term)))
+                                     organization=_body(org, term),
+                                     bare_title=_aliases().get(term, term),
+                                     canonical=org + _aliases()[term] if term in _aliases() else None))
             else:
-                found.append(mention(doc, s, start, end, "Role", organization=_body("", term)))
+                found.append(mention(doc, s, start, end, "Role", organization=_body("", term),
+                                     canonical=_aliases().get(term)))
+    _bare_as_attached(found)
     return found
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    """Other forms of a title (kg/lexicons/role_aliases.tsv) → canonical title."""
+    return {row[0]: row[1] for row in lexicon.load("role_aliases.tsv") if isinstance(row, tuple)}
+
+
+def _bare_as_attached(found: list[Mention]) -> None:
+    """A bare title that the same speech writes with one organisation (党工委书记 after
+    开发区党工委书记) names that office: it takes the attached label as its canonical."""
+    attached: dict[str, set[str]] = {}
+    for m in found:
+        if m.attrs.get("bare_title"):
+            attached.setdefault(m.attrs["bare_title"], set()).add(m.attrs.get("canonical") or m.label)
+    for m in found:
+        labels = attached.get(m.attrs.get("canonical") or m.label, ())
+        if not m.attrs.get("bare_title") and len(labels) == 1:
+            m.attrs["canonical"] = next(iter(labels))

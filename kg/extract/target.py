@@ -20,6 +20,8 @@ CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 DEADLINE_RE = re.compile(r"(?:到|至|力争|争取|确保)(20\d\d)年")
 YEAR_RE = re.compile(r"(?:到|至|在|于|力争|争取|确保)?(20\d\d|20[xX×]{2})年")
 PLACEHOLDER_NUMBER = r"[Xx×＊*_]+"
+# a number partly hidden by the publisher (20xx户, 1x亿元): its value is hidden too
+HIDDEN_NUMBER = r"\d*[Xx×＊*_]+"
 INDICATOR_TRIM = re.compile(r"^(?:[要将使把在和与及并]|力争|确保|争取|全年|年内|今年|明年|计划|预计|努力|实现|完成)+")
 
 
@@ -34,7 +36,7 @@ def patterns() -> dict:
 def _figure_re() -> re.Pattern:
     p = patterns()
     alternatives = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-    number = rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGITS}]+|{PLACEHOLDER_NUMBER})"
+    number = rf"(?P<num>\d+[Xx×]+|\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGITS}]+|{PLACEHOLDER_NUMBER})"
     unit = (rf"(?:{alternatives(p['magnitudes'])})?(?:{alternatives(p['base_units'])})"
             rf"|{alternatives(p['bare_magnitudes'])}")
     # 个亿: the 个 of 3.5个亿 is a measure word, not part of the unit
@@ -135,7 +137,7 @@ def parse_number(text: str) -> float | None:
         return float(text)
     except ValueError:
         pass
-    if re.fullmatch(PLACEHOLDER_NUMBER, text):
+    if re.fullmatch(HIDDEN_NUMBER, text):
         return None
     try:
         import cn2an
@@ -173,7 +175,7 @@ def _figures(doc: Document, s: Sentence, tense: str | None) -> list[Mention]:
         num_start, fig_end = m.start() - c_start, m.end() - c_start
         qualifier = _qualifier(clause, num_start, fig_end)
         label_end = m.end() + (len(qualifier) if qualifier and clause.startswith(qualifier, fig_end) else 0)
-        value = None if re.fullmatch(PLACEHOLDER_NUMBER, m.group("num")) else m.group("num")
+        value = None if re.fullmatch(HIDDEN_NUMBER, m.group("num")) else m.group("num")
         unit = m.group("unit").replace("％", "%")
         amount, currency = _amount(value, unit)
         goal = _is_goal(tense, clause)
