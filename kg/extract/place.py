@@ -31,7 +31,7 @@ def _matcher() -> lexicon.TermMatcher:
                                 if name not in deictic})
 
 
-# the last character of a county-level full name (镇原县, 敖汉旗, 黄骅市, 七星关区)
+# the last character of a county-level full name (镇原县, 翁牛特旗, 宁城县, 七星关区)
 COUNTY_END_RE = re.compile("[县旗市区]")
 
 
@@ -72,7 +72,7 @@ def _collocation_re() -> re.Pattern:
 
 
 def _collocated_shorts(text: str) -> list[tuple[int, int, str]]:
-    """敖汉人民, 镇原大地: a county's short name right before a place's noun."""
+    """翁牛特人民, 镇原大地: a county's short name right before a place's noun."""
     spans = []
     for m in _collocation_re().finditer(text):
         for length in (4, 3, 2):
@@ -117,7 +117,7 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
             found.append(mention(doc, s, start, end, "Place", canonical=short))
             if short != name:
                 shorts[short] = short
-        # 敖汉人民: a county's short name right before a place's noun
+        # 翁牛特人民: a county's short name right before a place's noun
         found += _short_mentions(doc, s, _collocated_shorts(s.text))
     # 镇原县 … 镇原的: a county's short name counts in a speech that names it in full
     if shorts:

@@ -88,7 +88,7 @@ def _name_start(s: Sentence, head_start: int) -> int:
 
 
 def _port_start(text: str, head_start: int) -> int | None:
-    """Where the port's name starts before 港区 (黄骅港综合港区, 曹妃甸港|散货港区): the
+    """Where the port's name starts before 港区 (临江港综合港区, 南港港|散货港区): the
     words back to one ending in 港, and the name before a bare 港; None without a port."""
     lo = max(0, head_start - 10)
     words = pos_tag(text[lo:head_start])
@@ -130,7 +130,7 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
             name_start = min(_name_start(s, start), _rank_start(s.text, start))
             port_start = _port_start(s.text, start) if term == PORT_AREA else None
             if port_start is not None:
-                # 黄骅港综合港区: a port's own area is a named area (a Place), not a zone
+                # 临江港综合港区: a port's own area is a named area (a Place), not a zone
                 found.append(mention(doc, s, port_start, end, "Place"))
             elif name_start < start:
                 # 县工业集中区: a designation with a bare administrative level is that designation
