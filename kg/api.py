@@ -144,8 +144,11 @@ def build(inputs: list[str] | None = None, out_dir: str = DEFAULT_OUTPUT, *, job
 def _remove_stale_temp_files(out: Path) -> None:
     """Temp files a killed build left behind (``.graph.trig.XXXX.tmp``, cache entries):
     under the lock no other build is writing them."""
+    import shutil
     for tmp in list(out.glob(".*.tmp")) + list((out / ".kg-cache").glob("*.tmp")):
         tmp.unlink(missing_ok=True)
+    for folder in (out / ".kg-cache").glob(PAGES_STORE_PREFIX + "*"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 STORE_MARKER = "kfq-kg-store"
@@ -191,9 +194,9 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
     report.outputs.append(str(out / "build.ttl"))
     if html:
         from kg.report import render_report
-        store = open_union(out)        # parsed in Rust: faster than handing over Python quads
-        report.outputs.append(render_view(store, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
-        report.outputs.append(render_report(store, out / "report.html"))
+        with _pages_store(out) as store:
+            report.outputs.append(render_view(store, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
+            report.outputs.append(render_report(store, out / "report.html"))
     if validate_shapes:
         report.validated, report.violations = _validate_changed(graphs, extractions, report.reused == 0)
     report.documents = len(documents)
@@ -285,12 +288,38 @@ def open_store(source):
     return store
 
 
-def open_union(out):
+@contextmanager
+def _pages_store(out: Path):
+    """The union the pages are made from: parsed into memory (in Rust: faster than handing
+    over Python quads), or, for a graph.ttl over PAGES_IN_MEMORY_AT_MOST bytes, into an
+    on-disk store in a temporary folder of the cache, removed afterwards. In memory the
+    union of 10,000 speeches took 2.2 GB; on disk the build's peak stays under 2 GB, for
+    pages made about 3x more slowly (110 s more at 10,000 speeches)."""
+    import shutil
+    import tempfile
+    if (out / "graph.ttl").stat().st_size <= PAGES_IN_MEMORY_AT_MOST:
+        yield open_union(out)
+        return
+    from kg.cache import CACHE_DIR
+    (out / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(dir=out / CACHE_DIR, prefix=PAGES_STORE_PREFIX)
+    try:
+        yield open_union(out, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+PAGES_IN_MEMORY_AT_MOST = 100 * 2**20      # bytes of graph.ttl (about 2,500 speeches)
+PAGES_STORE_PREFIX = "pages-store-"
+
+
+def open_union(out, on_disk: str | None = None):
     """A store with just the default graph :func:`open_store` would give (the union of the
     speeches' graphs, graph.ttl, and build.ttl): what the pages and ``stats`` read, in
-    half the parsing (the named graphs are not loaded)."""
+    half the parsing (the named graphs are not loaded); ``on_disk``: a folder to keep it in
+    instead of memory."""
     import pyoxigraph as ox
-    store = ox.Store()
+    store = ox.Store(on_disk) if on_disk else ox.Store()
     for name in ("graph.ttl", "build.ttl"):
         if (Path(out) / name).exists():
             with open(Path(out) / name, "rb") as f:

@@ -105,3 +105,18 @@ def test_pages_of_a_build_equal_pages_made_from_its_files(tmp_path):
     render_report(out, tmp_path / "report.html")
     assert (tmp_path / "view.html").read_bytes() == (out / "graph.html").read_bytes()
     assert (tmp_path / "report.html").read_bytes() == (out / "report.html").read_bytes()
+
+
+def test_pages_of_a_large_graph_come_from_a_store_on_disk_alike(tmp_path, monkeypatch):
+    """Above the size limit the pages' store is on disk (memory stays bounded): the pages
+    are the same, and its temporary folder is gone after the build."""
+    src = corpus(tmp_path / "in")
+    api.build([str(src)], str(tmp_path / "memory"))
+    folders, real_open = [], api.open_union
+    monkeypatch.setattr(api, "open_union", lambda out, on_disk=None: folders.append(on_disk) or real_open(out, on_disk))
+    monkeypatch.setattr(api, "PAGES_IN_MEMORY_AT_MOST", 0)
+    api.build([str(src)], str(tmp_path / "disk"))
+    assert folders and api.PAGES_STORE_PREFIX in str(folders[0])        # the store was on disk
+    for page in ("graph.html", "report.html"):
+        assert (tmp_path / "disk" / page).read_bytes() == (tmp_path / "memory" / page).read_bytes()
+    assert not list((tmp_path / "disk" / cache.CACHE_DIR).glob(api.PAGES_STORE_PREFIX + "*"))
