@@ -128,6 +128,8 @@ def extract(doc: Document, sentences: list[Sentence]) -> list[Mention]:
             if role:
                 found.append(mention(doc, s, m.start(), m.end(), "Role"))
         for name in _leaders():
+            if name not in s.text:          # most sentences name none: skip the regex
+                continue
             for m in re.finditer(re.escape(name), s.text):
                 title = _title_re().match(s.text, m.end())
                 role = title.group() if title and title.group() != "同志" else None

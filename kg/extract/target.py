@@ -16,6 +16,9 @@ from kg.model import Document, Mention, Sentence
 
 PATTERN_FILE = Path(__file__).resolve().parent.parent / "patterns" / "targets.yaml"
 CN_DIGITS = "零〇一二三四五六七八九十百千两"
+# a sentence without any of these holds no figure or rank: skipped at once (a character
+# test in Python over every sentence was a tenth of this extractor)
+FIGURE_HINT = re.compile(rf"[\d{CN_DIGITS}XxAB前争]")
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 DEADLINE_RE = re.compile(r"(?:到|至|力争|争取|确保)(20\d\d)年")
 YEAR_RE = re.compile(r"(?:到|至|在|于|力争|争取|确保)?(20\d\d|20[xX×]{2})年")
@@ -210,7 +213,7 @@ def _ranks(doc: Document, s: Sentence) -> list[Mention]:
 def extract_targets(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     found = []
     for s, reviewing in zip(sentences, _review_sections(sentences)):
-        if any(ch.isdigit() or ch in CN_DIGITS or ch in "XxAB前争" for ch in s.text):
+        if FIGURE_HINT.search(s.text):
             tense = "achieved" if reviewing else _tense(s.text)
             found += _figures(doc, s, tense) + _ranks(doc, s)
     return _dedupe(found)
