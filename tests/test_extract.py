@@ -1,15 +1,5 @@
 """Extractors, overlap resolution and relations on sentences written for these tests."""
-from kg.extract import extract_document
-from kg.model import Document
-
-
-def run(text, title="在全市园区建设推进会上的讲话"):
-    doc = Document(id="t", source="t.txt", title=title, text=title + "\n" + text)
-    return extract_document(doc)
-
-
-def found(extraction, etype):
-    return {m.label for m in extraction.mentions if m.type == etype}
+from speech import found, run
 
 
 def test_offsets_point_at_the_written_text():

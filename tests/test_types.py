@@ -1,16 +1,6 @@
 """Zone, Industry, Target, Role, Organization and Place rules on sentences written for
 these tests (invented names, places and numbers)."""
-from kg.extract import extract_document
-from kg.model import Document
-
-
-def run(text, title="在全县园区工作推进会上的讲话"):
-    doc = Document(id="t", source="t.txt", title=title, text=title + "\n" + text)
-    return extract_document(doc)
-
-
-def found(extraction, etype):
-    return {m.label for m in extraction.mentions if m.type == etype}
+from speech import found, run
 
 
 def mentions(extraction, etype):
