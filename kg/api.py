@@ -9,7 +9,6 @@ the same::
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import time
 from contextlib import contextmanager
@@ -193,20 +192,16 @@ def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> Bu
                                  [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
                                   for d in documents])
     report.outputs.append(str(out / "build.ttl"))
+    if html:
+        from kg.report import render_report
+        with _pages_store(out) as store:
+            report.outputs.append(render_view(store, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
+            report.outputs.append(render_report(store, out / "report.html"))
     if validate_shapes:
         report.validated, report.violations = _validate_changed(graphs, extractions, report.reused == 0)
     report.documents = len(documents)
     report.extracted = len(documents) - report.reused
     report.entities_per_type = count_entities(entities)
-    if html:
-        # the pages are made from the files: the speeches' Python objects (a gigabyte at
-        # 10,000 speeches) are let go first, so the pages' store can reuse their memory
-        del graphs, extractions, entities, documents
-        gc.collect()
-        from kg.report import render_report
-        with _pages_store(out) as store:
-            report.outputs.append(render_view(store, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
-            report.outputs.append(render_report(store, out / "report.html"))
     report.seconds = time.perf_counter() - t0
     return report
 
