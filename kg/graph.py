@@ -261,10 +261,9 @@ def _unique(triples: list) -> list:
     return list(dict.fromkeys(triples))
 
 
-def build_quads(extractions, entities, relations=(), run_id: str = "", duplicates=()) -> list[ox.Quad]:
-    """Every speech's named graph as one list of quads (see :class:`SpeechGraphs`).
-    ``relations`` and ``run_id`` are unused: each extraction carries its relations, and the
-    run is described in build.ttl (kept for callers of the old signature)."""
+def build_quads(extractions, entities, duplicates=()) -> list[ox.Quad]:
+    """Every speech's named graph as one list of quads (see :class:`SpeechGraphs`; each
+    extraction carries its relations, and the build run is described in build.ttl)."""
     return list(SpeechGraphs(extractions, entities, duplicates).quads())
 
 

@@ -33,7 +33,7 @@ def extraction(doc_id="d1", zone="临江高新区"):
 
 def write(tmp_path, extractions):
     ents = link(extractions)
-    quads = build_quads(extractions, ents, [r for e in extractions for r in e.relations], "run1")
+    quads = build_quads(extractions, ents)
     write_graph(quads, tmp_path)
     return ents
 
@@ -94,7 +94,7 @@ def test_validating_quads_agrees_with_validating_the_file(tmp_path):
     from kg.validate import validate_quads
     extractions = [extraction()]
     ents = link(extractions)
-    quads = build_quads(extractions, ents, [r for e in extractions for r in e.relations], "run1")
+    quads = build_quads(extractions, ents)
     write_graph(quads, tmp_path)
     assert validate_quads(quads) == validate(tmp_path / "graph.ttl") == (True, [])
 

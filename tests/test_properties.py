@@ -35,7 +35,7 @@ def _graph_for(label: str, doc_id: str, title: str):
     doc = Document(id=doc_id, source="x.txt", title=title, text=text)
     m = Mention(doc_id, "Program", label, label, 0, len(label), 0)
     ex = Extraction(doc, [Sentence(doc_id, 0, 0, len(text), text)], [m])
-    return build_quads([ex], link([ex]), [], "run")
+    return build_quads([ex], link([ex]))
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
