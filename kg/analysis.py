@@ -73,7 +73,7 @@ def projection(source, co_mention_threshold: int = CO_MENTION_THRESHOLD, index=N
     """The knowledge graph as a networkx MultiDiGraph (see the module docstring); pass the
     store's ``index`` (:func:`mention_index`) if you have it already."""
     from kg.api import open_store
-    store = open_store(source)
+    store = open_store(source, named_graphs=False)
     index = index or mention_index(store)
     g = nx.MultiDiGraph()
     counts = Counter(e for _, ents in index.originals() for e in ents)

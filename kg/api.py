@@ -10,6 +10,7 @@ the same::
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -259,16 +260,23 @@ def graph_file(source: str | Path) -> Path:
     return p
 
 
-def open_store(source):
+def open_store(source, *, named_graphs: bool = True):
     """A pyoxigraph Store: the speeches' named graphs, and their union, deduplicated, as the
     default graph (SPARQL over Oxigraph's union-as-default would repeat a triple once per
-    speech that states it), with the build's provenance (build.ttl) beside it."""
+    speech that states it), with the build's provenance (build.ttl) beside it.
+
+    ``named_graphs=False``: just that default graph, when an output folder (or its
+    graph.trig) has graph.ttl beside it, for a query that reads no named graph
+    (:func:`reads_named_graphs`): half the parsing, and Oxigraph's lookups are about twice
+    as fast in a store without the 10,000 named graphs (measured at 10,000 speeches)."""
     import pyoxigraph as ox
     if isinstance(source, ox.Store):
         return source                  # already open: the build shares one with its pages
     if (Path(source) / STORE_MARKER).exists():
         return ox.Store.read_only(str(source))
     path = graph_file(source)
+    if not named_graphs and path.suffix == ".trig" and path.with_name("graph.ttl").exists():
+        return open_union(path.parent)
     store = ox.Store()
     if path.suffix == ".trig":
         with open(path, "rb") as f:
@@ -287,6 +295,19 @@ def open_store(source):
         with open(build_info, "rb") as f:
             store.bulk_load(f, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
     return store
+
+
+# GRAPH, FROM and FROM NAMED are how a query reaches past the default graph; they are looked
+# for outside comments, strings and IRIs. (A variable or prefixed name spelt like one, ?graph,
+# only loads the named graphs for nothing.)
+_NAMED_GRAPH_WORDS = re.compile(r"\b(?:GRAPH|FROM)\b", re.IGNORECASE)
+_NOT_KEYWORDS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                           r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+
+
+def reads_named_graphs(sparql: str) -> bool:
+    """Whether a query may read the speeches' named graphs (not just their union)."""
+    return bool(_NAMED_GRAPH_WORDS.search(_NOT_KEYWORDS.sub(" ", sparql)))
 
 
 @contextmanager
@@ -407,7 +428,7 @@ def _query(source, sparql, params, engine):
     if engine == "rdflib":
         columns, rows = _query_rdflib(source, sparql, params or {})
         return columns, iter(rows)
-    store = open_store(source)
+    store = open_store(source, named_graphs=reads_named_graphs(sparql))
     try:
         result = store.query(bind_values(sparql, params or {}))
     except SyntaxError:
@@ -481,7 +502,7 @@ def stats(source, top: int = 5) -> dict:
     (speeches that are copies of another are not counted)."""
     from collections import Counter
     from kg.analysis import mention_index
-    store = open_store(source)
+    store = open_store(source, named_graphs=False)
     index = mention_index(store)
     entities, speeches, mentioned_by = {}, {}, Counter()
     for doc, ents in index.originals():
@@ -555,7 +576,7 @@ SELECT ?a ?b WHERE { ?p a kfq:Person ; rdfs:label ?a ; kfq:holdsRole/rdfs:label 
 def diff(old, new) -> dict[str, dict[str, list]]:
     """What a rebuild added and removed: speeches, entities (type, label), targets
     (label, value+unit) and people's roles (person, role)."""
-    stores = open_store(old), open_store(new)
+    stores = open_store(old, named_graphs=False), open_store(new, named_graphs=False)
     result = {}
     for kind, sparql in DIFF_QUERIES.items():
         before, after = ({tuple(t.value if t is not None else "" for t in row) for row in s.query(sparql)}

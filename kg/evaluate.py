@@ -84,7 +84,7 @@ def predictions(source) -> dict[str, dict]:
     """{doc id: {entity iri: {"type", "labels", "value", "unit", "indicator", "roles"}}}"""
     from kg.api import open_store
     docs: dict[str, dict] = defaultdict(dict)
-    for row in open_store(source).query(PREDICTION_QUERY):
+    for row in open_store(source, named_graphs=False).query(PREDICTION_QUERY):
         etype = row["type"].value.rsplit("#", 1)[-1]
         if etype not in ENTITY_TYPES:
             continue

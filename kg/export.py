@@ -126,7 +126,7 @@ SELECT ?person ?role ?organization (GROUP_CONCAT(DISTINCT ?id; SEPARATOR="|") AS
 def write_tables(source, folder) -> str:
     """entities.csv, mentions.csv, targets.csv, people.csv (UTF-8 with BOM, for Excel)."""
     from kg.api import open_store
-    store = open_store(source)
+    store = open_store(source, named_graphs=False)
     folder = Path(folder)
     for name, columns in CSV_TABLES.items():
         rows = [[("" if r[c] is None else r[c].value) for c in columns] for r in store.query(TABLE_QUERIES[name])]

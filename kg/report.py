@@ -47,7 +47,7 @@ def report_data(source, top: int = 15) -> dict:
     from kg import api
     from kg.viz import TYPE_NAMES, VIEW_TYPES, natural_key
     s = api.stats(source, top)
-    store = api.open_store(source)
+    store = api.open_store(source, named_graphs=False)
     targets = [{k: _value(r[k]) for k in ("target", "indicator", "value", "unit", "amount", "year", "speeches")}
                for r in store.query(TARGETS)]
     for t in targets:

@@ -99,7 +99,7 @@ def load_view(source) -> dict:
     speeches, fields, roles, source sentences), ``edges`` and ``documents``."""
     from kg.api import open_store
     from kg.analysis import community_of, mention_index, projection
-    store = open_store(source)
+    store = open_store(source, named_graphs=False)
     index = mention_index(store)
     nodes = _entities(index)
     copies = {index.ids[d] for d in index.copies if d in index.ids}

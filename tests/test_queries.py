@@ -284,3 +284,23 @@ def test_cli_pages_say_where_the_next_one_starts(out):
     assert csv_page.stdout.splitlines() == [whole[0]] + whole[2:4]      # the header, then rows 2 and 3
     assert "--offset 3" in csv_page.stderr
     assert run("--limit", "-1").exit_code == 2
+
+
+def test_a_query_naming_graphs_reads_the_speeches_graphs_and_one_without_reads_their_union(out):
+    per_graph = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a kfq:Document } } GROUP BY ?g"""
+    _, rows = api.query(out, per_graph)
+    assert len(rows) == 3 and all(int(r[1].value) == 1 for r in rows)   # one graph per speech
+    union = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/kfq-kg/ontology#Document> }"
+    assert int(api.query(out, union)[1][0][0].value) == 3
+    from_graph = f"SELECT ?s WHERE {{ ?s a <https://w3id.org/kfq-kg/ontology#Document> }}"
+    _, named = api.query(out, from_graph.replace("WHERE", f"FROM <{rows[0][0].value}> WHERE"))
+    assert len(named) == 1                           # FROM: that speech's graph as the default
+
+
+def test_only_graph_and_from_send_a_query_to_the_named_graphs():
+    assert api.reads_named_graphs("SELECT * { GRAPH ?g { ?s ?p ?o } }")
+    assert api.reads_named_graphs("select * from named <http://x/g> { graph ?g { ?s ?p ?o } }")
+    assert not api.reads_named_graphs("SELECT ?graphic WHERE { ?s <http://x/p> ?graphic }")
+    assert not api.reads_named_graphs('SELECT * { ?s <http://x/graph> "from" } # from every graph')
+    assert not any(api.reads_named_graphs(q.text) for q in queries.library().values())
