@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from kg import lexicon
 from kg.model import Document, Sentence
+from kg.memo import speech_cache
 
 SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*|\n+")
 MAX_SENTENCE = 500
@@ -30,7 +31,7 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=65536)
+@speech_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     if ch.isascii():
         return ch

@@ -9,11 +9,12 @@ import os
 import re
 import tempfile
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
+
+from kg.memo import speech_cache
 
 BASE = "https://w3id.org/kfq-kg/"
 KFQ = BASE + "ontology#"
@@ -122,7 +123,7 @@ def _number(value) -> ox.Literal | None:
     return None if value is None else _number_of(str(value))
 
 
-@lru_cache(maxsize=65536)
+@speech_cache(maxsize=65536)
 def _number_of(value: str) -> ox.Literal | None:
     """(cached: cn2an takes half a millisecond a call, and values repeat across speeches)"""
     lit = decimal(value.replace(",", ""))

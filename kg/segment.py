@@ -9,6 +9,7 @@ from pathlib import Path
 import jieba
 
 from kg import lexicon
+from kg.memo import speech_cache
 
 USER_WORD_FREQ = 100000      # high enough that lexicon terms stay whole
 # lexicon files loaded as jieba user words, with the POS tag their words get (without one,
@@ -100,7 +101,7 @@ def _pos_tokenizer():
     return CachedTags(tokenizer())
 
 
-@lru_cache(maxsize=4096)
+@speech_cache(maxsize=4096)
 def _pos_tag(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in _pos_tokenizer().lcut(text))
 

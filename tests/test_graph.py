@@ -147,3 +147,37 @@ def _raises(run):
     except BaseException as e:      # noqa: BLE001 - the test inspects it
         return e
     return None
+
+
+def _loaded(path, fmt, piece_bytes=None):
+    from kg.api import bulk_load_in_pieces
+    store = ox.Store()
+    if piece_bytes is None:
+        store.bulk_load(path=str(path), format=fmt)
+    else:
+        bulk_load_in_pieces(store, path, fmt, piece_bytes)
+    return store
+
+
+def test_loading_in_pieces_gives_the_graph_a_whole_load_gives(tmp_path):
+    _stream(tmp_path, [extraction("d2", "东湖开发区"), extraction("d1"), extraction("d3", "南港开发区")])
+    from kg.api import _statement_pieces
+    for name, fmt in (("graph.ttl", ox.RdfFormat.TURTLE), ("graph.trig", ox.RdfFormat.TRIG)):
+        assert len(list(_statement_pieces(tmp_path / name, 1))) >= 3        # a speech's graph at least
+        whole = set(_loaded(tmp_path / name, fmt))
+        for piece_bytes in (1, 500, 10**9):        # 1: every statement a piece of its own
+            assert set(_loaded(tmp_path / name, fmt, piece_bytes)) == whole, (name, piece_bytes)
+
+
+def test_a_file_that_does_not_cut_at_statements_is_loaded_whole(tmp_path):
+    text = ('@prefix ex: <http://example.org/> .\n'
+            'ex:a ex:p _:x .\n_:x ex:q "1" .\n'                    # a blank node shared by two statements
+            'ex:b ex:p """two\n.\nlines""" .\n'                    # a string over several lines
+            '@prefix ex2: <http://example.org/2/> .\nex2:c ex:p ex:a .\n')   # a prefix declared late
+    path = tmp_path / "g.ttl"
+    path.write_text(text, encoding="utf-8")
+    store = _loaded(path, ox.RdfFormat.TURTLE, piece_bytes=1)
+    assert len(store) == 4
+    assert len(list(store.query("SELECT ?x WHERE { <http://example.org/a> ?p ?x . ?x ?q ?v }"))) == 1
+    assert {q.object.value for q in store.quads_for_pattern(ox.NamedNode("http://example.org/b"), None, None)} \
+        == {"two\n.\nlines"}
