@@ -319,17 +319,11 @@ def open_store(source, *, named_graphs: bool = True):
     return store
 
 
-# GRAPH, FROM and FROM NAMED are how a query reaches past the default graph; they are looked
-# for outside comments, strings and IRIs. (A variable or prefixed name spelt like one, ?graph,
-# only loads the named graphs for nothing.)
-_NAMED_GRAPH_WORDS = re.compile(r"\b(?:GRAPH|FROM)\b", re.IGNORECASE)
-_NOT_KEYWORDS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                           r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
-
-
 def reads_named_graphs(sparql: str) -> bool:
-    """Whether a query may read the speeches' named graphs (not just their union)."""
-    return bool(_NAMED_GRAPH_WORDS.search(_NOT_KEYWORDS.sub(" ", sparql)))
+    """Whether a query may read the speeches' named graphs, not just their union: it uses
+    GRAPH, FROM or FROM NAMED (:mod:`kg.sparql_text`; a doubtful case loads them)."""
+    from kg.sparql_text import uses_keyword
+    return uses_keyword(sparql, "GRAPH", "FROM")
 
 
 @contextmanager

@@ -196,17 +196,21 @@ class SpeechGraphs:
     def quads_and_union(self, union):
         """:meth:`quads`, handing the union's triples to ``union(triples)`` speech by speech
         on the way (one pass)."""
+        # A quad's .triple, not a new ox.Triple: pyoxigraph's constructors take 1.2 µs
+        # more when the object is a literal (most of ours are), .triple 0.1 µs.
         seen: set = set()
         for d, own, shared in self.speeches():
             new = []
             for s, p, o in _unique(own):
-                new.append(ox.Triple(s, p, o))
-                yield ox.Quad(s, p, o, d)
+                q = ox.Quad(s, p, o, d)
+                new.append(q.triple)
+                yield q
             for s, p, o in _unique(shared):
+                q = ox.Quad(s, p, o, d)
                 if (s, p, o) not in seen:
                     seen.add((s, p, o))
-                    new.append(ox.Triple(s, p, o))
-                yield ox.Quad(s, p, o, d)
+                    new.append(q.triple)
+                yield q
             union(new)
 
     def _describe(self, ent, triples: list, described: set) -> None:

@@ -9,10 +9,11 @@ make this server send requests to other hosts); a query that fails to parse or t
 from __future__ import annotations
 
 import html
-import re
 from socketserver import ThreadingMixIn
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from kg.sparql_text import uses_keyword
 
 MAX_QUERY_BYTES = 1 << 20
 RESULT_TYPES = {          # Accept media type → pyoxigraph results format name
@@ -38,31 +39,10 @@ FORMAT_PARAM = {"json": "application/sparql-results+json", "csv": "text/csv",
                 "tsv": "text/tab-separated-values"}
 
 
-# what may hide the word SERVICE without being the keyword, tried left to right as a SPARQL
-# lexer would: IRIs, long and short strings, comments
-_NOT_KEYWORDS = re.compile("|".join((
-    r'<[^<>"{}|^`\\\x00-\x20]*>',
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
-    r"'(?:[^'\\\n\r]|\\.)*'",
-    r'"(?:[^"\\\n\r]|\\.)*"',
-    r"#[^\n\r]*")))
-# not part of a name: ?service, ex:SERVICE, service:x and MYSERVICE are not the keyword
-_SERVICE = re.compile(r"(?<![\w:?$\-])SERVICE(?![\w:\-])", re.IGNORECASE)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
 def has_service(sparql: str) -> bool:
-    """Does the query use SERVICE (federation)? The keyword is looked for outside IRIs,
-    strings and comments, after SPARQL's \\u/\\U escapes are decoded as a parser would;
-    a doubtful case counts as yes (the query is refused, never sent on)."""
-    def decode(m):
-        try:
-            return chr(int(m.group(1) or m.group(2), 16))
-        except ValueError:
-            return m.group(0)
-    text = _CODEPOINT.sub(decode, sparql)
-    return bool(_SERVICE.search(_NOT_KEYWORDS.sub(" ", text)))
+    """Does the query use SERVICE (federation)? (see :mod:`kg.sparql_text`; a doubtful
+    case counts as yes: the query is refused, never sent on)"""
+    return uses_keyword(sparql, "SERVICE")
 
 
 def _respond(start_response, status: str, body: bytes, content_type: str):

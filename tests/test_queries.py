@@ -301,6 +301,7 @@ SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a kfq:Document } } GROUP BY ?g"
 def test_only_graph_and_from_send_a_query_to_the_named_graphs():
     assert api.reads_named_graphs("SELECT * { GRAPH ?g { ?s ?p ?o } }")
     assert api.reads_named_graphs("select * from named <http://x/g> { graph ?g { ?s ?p ?o } }")
-    assert not api.reads_named_graphs("SELECT ?graphic WHERE { ?s <http://x/p> ?graphic }")
     assert not api.reads_named_graphs('SELECT * { ?s <http://x/graph> "from" } # from every graph')
+    assert not api.reads_named_graphs("SELECT ?graph WHERE { ?graph <http://x/p> ex:from }")
+    assert api.reads_named_graphs("SELECT * { \\u0047RAPH ?g { ?s ?p ?o } }")      # \u0047 is G
     assert not any(api.reads_named_graphs(q.text) for q in queries.library().values())
