@@ -75,18 +75,19 @@ def projection(source, co_mention_threshold: int = CO_MENTION_THRESHOLD, index=N
     from kg.api import open_store
     store = open_store(source, named_graphs=False)
     index = index or mention_index(store)
+    # nodes and edges go in sorted: Louvain's result (the pages' colours) depends on the
+    # order, which sets of strings would make differ from one process to the next
     g = nx.MultiDiGraph()
     counts = Counter(e for _, ents in index.originals() for e in ents)
-    for ents in index.mentions.values():
-        for e in ents:
-            if e not in g and e in index.entities:
-                etype, label = index.entities[e]
-                g.add_node(e, type=etype, label=label, speeches=counts.get(e, 0))
-    for r in store.query(RELATION_QUERY):
-        s, o = r["s"].value, r["o"].value
+    for e in sorted({e for ents in index.mentions.values() for e in ents if e in index.entities}):
+        etype, label = index.entities[e]
+        g.add_node(e, type=etype, label=label, speeches=counts.get(e, 0))
+    relations = sorted((r["s"].value, r["p"].value.rsplit("#", 1)[-1], r["o"].value)
+                       for r in store.query(RELATION_QUERY))
+    for s, relation, o in relations:
         if s in g and o in g:
-            g.add_edge(s, o, key=r["p"].value.rsplit("#", 1)[-1], relation=r["p"].value.rsplit("#", 1)[-1], weight=1)
-    for (a, b), n in _co_mentions(g, index, counts, co_mention_threshold).items():
+            g.add_edge(s, o, key=relation, relation=relation, weight=1)
+    for (a, b), n in sorted(_co_mentions(g, index, counts, co_mention_threshold).items()):
         g.add_edge(a, b, key="co_mention", relation="co_mention", weight=n)
     return g
 
