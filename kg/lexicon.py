@@ -47,7 +47,10 @@ def lexicon_version() -> str:
 
 
 class TermMatcher:
-    """Leftmost-longest, non-overlapping matches of many terms (Aho-Corasick)."""
+    """Leftmost-longest, non-overlapping matches of many terms (Aho-Corasick).
+
+    Every match is taken from ``iter`` and the longest kept here, not from pyahocorasick's
+    own ``iter_long``, which has been known to miss matches (its issues #133, #185, #224)."""
 
     def __init__(self, terms: dict):
         self._automaton = ahocorasick.Automaton()

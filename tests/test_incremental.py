@@ -120,3 +120,28 @@ def test_pages_of_a_large_graph_come_from_a_store_on_disk_alike(tmp_path, monkey
     for page in ("graph.html", "report.html"):
         assert (tmp_path / "disk" / page).read_bytes() == (tmp_path / "memory" / page).read_bytes()
     assert not list((tmp_path / "disk" / cache.CACHE_DIR).glob(api.PAGES_STORE_PREFIX + "*"))
+
+
+def test_the_pipeline_version_covers_every_module_the_extractors_import():
+    """A change to code that shapes an extraction must re-extract: every kg module that
+    kg/extract/ imports (and those import in turn) is in the hashed list."""
+    import ast
+    from kg import cache
+    package = cache.PACKAGE_DIR
+    todo, seen = sorted((package / "extract").glob("*.py")), set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module else
+                     [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            if isinstance(node, ast.ImportFrom) and node.module == "kg":
+                names = [f"kg.{a.name}" for a in node.names]
+            for name in names:
+                if name.startswith("kg.") and not name.startswith("kg.extract"):
+                    todo.append(package / (name.split(".")[1] + ".py"))
+    outside = {p.name for p in seen if p.parent == package}
+    assert outside <= set(cache.EXTRACTION_MODULES), outside - set(cache.EXTRACTION_MODULES)
+    assert "lexicon.py" in outside                # the check sees through `from kg import lexicon`
