@@ -172,6 +172,29 @@ def write_store(out: Path, store_dir) -> None:
 
 
 def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> BuildReport:
+    with _without_cycle_collection():
+        return _build_all(inputs, out, jobs, validate_shapes, html, full, progress)
+
+
+@contextmanager
+def _without_cycle_collection():
+    """Python's cyclic garbage collector off for the build, back on afterwards, whatever
+    happens. A build makes millions of objects that live to its end (extractions, terms,
+    the quads' tuples), none in reference cycles, and the collector scanned them again and
+    again: half the time of making the quads (1,000 speeches: 3.9 s → 1.9 s without it),
+    8 % of a build. The few cycles a build makes (an exception's traceback) are collected
+    when it ends."""
+    import gc
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> BuildReport:
     t0 = time.perf_counter()
     report = _build_graph(inputs, out, jobs, validate_shapes, full, progress)
     if html:

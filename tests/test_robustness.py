@@ -178,3 +178,27 @@ def test_a_50_mb_speech_is_refused_by_name_within_bounded_memory(tmp_path):
     assert "too long for one speech" in line
     assert "speeches read: 1" in run.stdout
     assert peak_mb < 1500, f"peak RSS {peak_mb:.0f} MB"
+
+
+def test_a_build_gives_back_the_garbage_collector_as_it_found_it(tmp_path, monkeypatch):
+    """The build turns cycle collection off while it runs (kg.api): on again afterwards,
+    also when the build fails, and left off for a caller who had turned it off."""
+    import gc
+    from kg import api, read
+    (tmp_path / "s.txt").write_text(GOOD, encoding="utf-8")
+    seen = []
+    real = read.read_inputs
+    monkeypatch.setattr(read, "read_inputs", lambda inputs: seen.append(gc.isenabled()) or real(inputs))
+    api.build([str(tmp_path / "s.txt")], str(tmp_path / "out"), html=False, validate_shapes=False)
+    assert seen == [False] and gc.isenabled()
+    monkeypatch.setattr(read, "read_inputs", lambda inputs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        api.build([str(tmp_path / "s.txt")], str(tmp_path / "out2"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(read, "read_inputs", real)
+        api.build([str(tmp_path / "s.txt")], str(tmp_path / "out3"), html=False, validate_shapes=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
