@@ -199,7 +199,7 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
     report = _build_graph(inputs, out, jobs, validate_shapes, full, progress)
     if html:
         # the speeches' Python objects are gone by now (they were _build_graph's): their
-        # memory goes back before the pages' store is loaded (at 10,000 speeches, 1.2 GB → 0.36)
+        # memory goes back before the pages' store is loaded (in a rebuild of 10,000 speeches, 1.2 GB → 0.39)
         _give_back_freed_memory()
         from kg.report import render_report
         with _pages_store(out) as store:
@@ -353,9 +353,10 @@ def reads_named_graphs(sparql: str) -> bool:
 def _pages_store(out: Path):
     """The union the pages are made from: parsed into memory (in Rust: faster than handing
     over Python quads), or, for a graph.ttl over PAGES_IN_MEMORY_AT_MOST bytes, into an
-    on-disk store in a temporary folder of the cache, removed afterwards. In memory the
-    union of 10,000 speeches took 2.2 GB more; on disk the build's peak was 2.5 GB (4.4 GB
-    before), for pages made about 3x more slowly (110 s more at 10,000 speeches)."""
+    on-disk store in a temporary folder of the cache (loaded in pieces:
+    :func:`bulk_load_in_pieces`), removed afterwards. In memory the union of 10,000
+    speeches takes 1.9 GB; on disk the build's peak is 1.2 GB, for pages made about 3x
+    more slowly."""
     import shutil
     import tempfile
     if (out / "graph.ttl").stat().st_size <= PAGES_IN_MEMORY_AT_MOST:

