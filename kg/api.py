@@ -226,7 +226,7 @@ def _build_graph(inputs, out: Path, jobs, validate_shapes, full, progress) -> Bu
     from kg.cache import CACHE_DIR
     report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR)
     graphs = graph.SpeechGraphs(extractions, entities, report.duplicates)
-    report.outputs = graph.write_speech_graphs(graphs, out)
+    report.outputs = graph.write_speech_graphs(graphs, out, reuse=not full)
     graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
                                  [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
                                   for d in documents])

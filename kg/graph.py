@@ -5,10 +5,13 @@ descriptions of the entities it mentions are repeated there. graph.ttl is the un
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,6 +38,7 @@ XSD = NS["xsd"]
 UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+@lru_cache(maxsize=4096)      # the vocabulary's few terms, asked for once a triple
 def n(prefix: str, local: str) -> ox.NamedNode:
     return ox.NamedNode(NS[prefix] + local)
 
@@ -169,9 +173,9 @@ class SpeechGraphs:
 
     A speech's graph is its own triples (the speech, its mentions and sentences: their
     subjects hold the speech's IRI, so no other graph has them) and the shared ones (the
-    descriptions of the entities it names, the relations it states). The union takes the
-    shared ones the first time a speech brings them, so it needs no sort and no set of
-    every triple, and nothing has to hold all the quads at once."""
+    descriptions of the entities it names, the relations it states). The union is every
+    speech's own triples and, once each, the shared ones, so nothing has to hold all the
+    quads at once."""
 
     def __init__(self, extractions, entities, duplicates=()):
         self.extractions = sorted(extractions, key=lambda ex: ex.document.id)
@@ -179,66 +183,35 @@ class SpeechGraphs:
         self.duplicates: dict[str, list] = {}
         for dup in duplicates:
             self.duplicates.setdefault(dup.document, []).append(dup)
-        self._descriptions: dict[str, list] = {}     # an entity is described alike everywhere
+        # an entity is described alike everywhere: (its triples, their digest)
+        self._descriptions: dict[str, tuple[list, bytes]] = {}
 
     def speeches(self):
         """(speech IRI node, its own triples, its shared triples) per speech."""
         for ex in self.extractions:
             d = ox.NamedNode(document_iri(ex.document.id))
-            own, shared = self._speech(ex, d)
-            own += [(q.subject, q.predicate, q.object) for q in duplicate_quads(self.duplicates.get(ex.document.id, ()))]
-            yield d, own, shared
+            yield d, self.own(ex, d), self.shared(ex)[0]
 
     def quads(self):
-        """Every speech's quads, in the order the files hold them."""
-        return self.quads_and_union(lambda triples: None)
-
-    def quads_and_union(self, union):
-        """:meth:`quads`, handing the union's triples to ``union(triples)`` speech by speech
-        on the way (one pass)."""
-        # A quad's .triple, not a new ox.Triple: pyoxigraph's constructors take 1.2 µs
-        # more when the object is a literal (most of ours are); writing the files of 1,000
-        # speeches went from 3.8 s to 3.3 s.
-        seen: set = set()
+        """Every speech's quads, in the order graph.trig holds them."""
         for d, own, shared in self.speeches():
-            new = []
-            for s, p, o in _unique(own):
-                q = ox.Quad(s, p, o, d)
-                new.append(q.triple)
-                yield q
-            for s, p, o in _unique(shared):
-                q = ox.Quad(s, p, o, d)
-                if (s, p, o) not in seen:
-                    seen.add((s, p, o))
-                    new.append(q.triple)
-                yield q
-            union(new)
+            yield from speech_quads(d, own, shared)
 
-    def _describe(self, ent, triples: list, described: set) -> None:
-        if ent.iri in described:
-            return
-        described.add(ent.iri)
-        if ent.iri not in self._descriptions:
-            self._descriptions[ent.iri] = _entity_triples(ent, self.entities)
-        triples += self._descriptions[ent.iri]
-
-    def _speech(self, ex, d) -> tuple[list, list]:
+    def own(self, ex, d) -> list[tuple]:
+        """The speech's own triples: the speech, its mentions and their sentences, and
+        which speech it repeats."""
         doc, entities = ex.document, self.entities
         own = [(d, RDF_TYPE, P["Document"]), (d, P["identifier"], plain(doc.id)),
                (d, P["title"], zh(doc.title)), (d, P["source"], plain(doc.source))]
         # the link to the build run (whose IRI hashes every speech) lives in build.ttl, so a
         # speech's graph changes only when its own facts do (kg push replaces just those)
-        shared, described, used_sentences = [], set(), set()
         if ex.speaker_role and ("Role", ex.speaker_role) in entities:
-            role = entities[("Role", ex.speaker_role)]
-            e = ox.NamedNode(role.iri)
+            e = ox.NamedNode(entities[("Role", ex.speaker_role)].iri)
             own += [(d, P["speakerRole"], e), (d, P["mentions"], e)]
-            self._describe(role, shared, described)
+        used_sentences = set()
         for m in ex.mentions:
-            ent = entities[m.key]
-            e = ox.NamedNode(ent.iri)
+            e = ox.NamedNode(entities[m.key].iri)
             own.append((d, P["mentions"], e))
-            self._describe(ent, shared, described)
             mi = ox.NamedNode(mention_iri(doc.id, m.start, m.end, m.type, d.value))
             si = ox.NamedNode(sentence_iri(doc.id, m.sentence, d.value))
             used_sentences.add(m.sentence)
@@ -251,13 +224,67 @@ class SpeechGraphs:
                 own += [(si, RDF_TYPE, P["Sentence"]), (si, P["inDocument"], d),
                         (si, P["isString"], plain(doc.text[s.start:s.end])),
                         (si, P["beginIndex"], integer(s.start, NNI)), (si, P["endIndex"], integer(s.end, NNI))]
+        own += [(q.subject, q.predicate, q.object) for q in duplicate_quads(self.duplicates.get(doc.id, ()))]
+        return own
+
+    def shared(self, ex) -> tuple[list, list[bytes]]:
+        """The speech's shared triples (the descriptions of the entities it names, then the
+        relations it states), and digests of what they are made from."""
+        entities = self.entities
+        shared, digests, described = [], [], set()
+        if ex.speaker_role and ("Role", ex.speaker_role) in entities:
+            self._describe(entities[("Role", ex.speaker_role)], shared, digests, described)
+        for m in ex.mentions:
+            self._describe(entities[m.key], shared, digests, described)
         for r in ex.relations:
             if r.subject in entities and r.object in entities:
                 subj, obj = entities[r.subject], entities[r.object]
-                self._describe(subj, shared, described)
-                self._describe(obj, shared, described)
+                self._describe(subj, shared, digests, described)
+                self._describe(obj, shared, digests, described)
                 shared.append((ox.NamedNode(subj.iri), n("kfq", r.predicate), ox.NamedNode(obj.iri)))
-        return own, shared
+                digests.append(f"{subj.iri} {r.predicate} {obj.iri}".encode("utf-8", "surrogatepass"))
+        return shared, digests
+
+    def key(self, ex, digests: list[bytes]) -> str:
+        """A digest of everything the speech's blocks in the files are made from (see
+        :mod:`kg.blocks`): its text, the code, what its shared triples describe, its
+        duplicates."""
+        from kg.cache import content_hash, pipeline_version
+        h = hashlib.blake2b(_code_version().encode() + content_hash(ex.document).encode()
+                            + pipeline_version().encode(), digest_size=16)
+        for digest in digests:
+            h.update(digest + b"\0")
+        for dup in self.duplicates.get(ex.document.id, ()):
+            h.update(repr((dup.original, dup.similarity)).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def _describe(self, ent, triples: list, digests: list, described: set) -> None:
+        if ent.iri in described:
+            return
+        described.add(ent.iri)
+        if ent.iri not in self._descriptions:
+            description = _entity_triples(ent, self.entities)
+            text = "\n".join(f"{s} {p} {o}" for s, p, o in description)
+            self._descriptions[ent.iri] = description, hashlib.blake2b(
+                text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        description, digest = self._descriptions[ent.iri]
+        triples += description
+        digests.append(digest)
+
+
+def speech_quads(d, own: list, shared: list) -> list[ox.Quad]:
+    """A speech's named graph: its own triples, then its shared ones, each once."""
+    return [ox.Quad(s, p, o, d) for s, p, o in _unique(own + shared)]
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """The code that turns an extraction into the files' text: this module, the block
+    index, pyoxigraph's serializer."""
+    h = hashlib.sha256(ox.__version__.encode())
+    for name in ("graph.py", "blocks.py"):
+        h.update((Path(__file__).resolve().parent / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _unique(triples: list) -> list:
@@ -272,101 +299,43 @@ def build_quads(extractions, entities, duplicates=()) -> list[ox.Quad]:
 
 
 def atomic_write(path: Path, write) -> None:
-    """Write a file through ``write(binary_file)`` atomically (see _atomic_write_all)."""
+    """Write a file through ``write(binary_file)`` atomically (see _atomic_files)."""
     _atomic_write_all([(path, write)])
 
 
-def _atomic_write_all(files, concurrently: bool = False) -> None:
-    """Write each (path, write) to a temp file beside it, then rename them all back to back:
-    a build killed at any moment leaves every file whole, old or new, and the files of one
-    build (graph.trig and graph.ttl) are replaced together, not minutes apart. With
-    ``concurrently`` each write runs in its own thread (for writers fed by one another,
-    see :func:`write_speech_graphs`); the first error is raised after all have stopped."""
-    temps = []
+def _atomic_write_all(files) -> None:
+    """Each (path, write): ``write(binary_file)`` into it, the files replaced together."""
+    with _atomic_files([path for path, _ in files]) as opened:
+        for f, (_, write) in zip(opened, files):
+            write(f)
+
+
+@contextmanager
+def _atomic_files(paths):
+    """Binary files to write, each a temp file beside its path, renamed over the paths back
+    to back once all are written and synced: a build killed at any moment leaves every file
+    whole, old or new, and the files of one build (graph.trig and graph.ttl) are replaced
+    together, not minutes apart. On an error the temp files go and the old files stay."""
+    temps, opened = [], []
     try:
-        for path, _ in files:
+        for path in paths:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            os.close(fd)
             temps.append(tmp)
-        jobs = [lambda tmp=tmp, write=write: _write_synced(tmp, write) for (_, write), tmp in zip(files, temps)]
-        _run_all(jobs, concurrently)
-        for (path, _), tmp in zip(files, temps):
+            opened.append(os.fdopen(fd, "wb"))
+        yield opened
+        for f in opened:
+            f.flush()
+            os.fsync(f.fileno())
+            f.close()
+        for path, tmp in zip(paths, temps):
             os.chmod(tmp, 0o644 & ~_umask())
             os.replace(tmp, path)
     except BaseException:
+        for f in opened:
+            f.close()
         for tmp in temps:
             Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _write_synced(path, write) -> None:
-    with open(path, "wb") as f:
-        write(f)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _run_all(jobs, concurrently: bool) -> None:
-    if not concurrently:
-        for job in jobs:
-            job()
-        return
-    import threading
-    errors: list[BaseException] = []
-
-    def run(job):
-        try:
-            job()
-        except BaseException as e:      # noqa: BLE001 - raised in the calling thread below
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(job,), daemon=True) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
-
-
-PIPE_CHUNKS = 64      # speeches' worth of union triples waiting for the Turtle writer
-
-
-class _Pipe:
-    """A bounded queue of triples between two serializers in two threads: one puts lists
-    of triples, the other iterates over them. Either side's failure stops the other."""
-
-    DONE = object()
-
-    def __init__(self, chunks: int = 64):
-        import queue
-        self._queue, self._failed = queue.Queue(maxsize=chunks), False
-
-    def put(self, triples: list) -> None:
-        import queue
-        while True:
-            if self._failed:
-                raise RuntimeError("the graph.ttl writer stopped")
-            try:
-                self._queue.put(triples, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-
-    def close(self) -> None:
-        """No more triples (also after a failure of the putting side: the reader stops)."""
-        if not self._failed:
-            self.put(self.DONE)
-
-    def __iter__(self):
-        finished = False
-        try:
-            while (chunk := self._queue.get()) is not self.DONE:
-                yield from chunk
-            finished = True
-        finally:
-            if not finished:            # the reader failed or stopped: the putter must not wait
-                self._failed = True
 
 
 def _umask() -> int:
@@ -380,25 +349,65 @@ def union_triples(quads) -> list[ox.Triple]:
     return list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
 
 
-def write_speech_graphs(graphs: SpeechGraphs, out_dir) -> list[str]:
-    """graph.trig and graph.ttl from ``graphs`` in one streaming pass: the quads go straight
-    to the TriG serializer, and the union's triples, speech by speech, through a bounded
-    pipe to the Turtle serializer running beside it, so neither file's content is ever
-    held whole in memory (at 10,000 speeches the union alone is millions of triples)."""
+@lru_cache(maxsize=2)
+def _prefix_lines(rdf_format) -> bytes:
+    """What pyoxigraph starts every document with, given NS: its @prefix lines."""
+    sample = ox.serialize([ox.Quad(RDF_TYPE, RDF_TYPE, RDF_TYPE)], format=rdf_format, prefixes=NS)
+    lines = sample.splitlines(keepends=True)
+    return b"".join(line for line in lines if line.startswith(b"@prefix "))
+
+
+def _block(items: list, rdf_format) -> bytes:
+    """``items`` serialized as a block of a larger file: without the prefix lines."""
+    if not items:
+        return b""
+    text = ox.serialize(items, format=rdf_format, prefixes=NS)
+    header = _prefix_lines(rdf_format)
+    if not text.startswith(header):
+        raise ValueError("pyoxigraph began a block with other prefix lines")
+    return text[len(header):]
+
+
+def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True) -> list[str]:
+    """graph.trig and graph.ttl from ``graphs``, speech by speech (neither file's content
+    is ever held whole in memory: at 10,000 speeches the union alone is millions of
+    triples). With ``reuse``, a speech whose blocks the last build into ``out_dir`` wrote
+    from the same inputs is copied from the old files (:mod:`kg.blocks`); returns the
+    paths written."""
+    from kg import blocks
+    from kg.cache import CACHE_DIR
     out = Path(out_dir)
-    pipe = _Pipe(PIPE_CHUNKS)
-
-    def write_trig(f):
-        try:
-            ox.serialize(graphs.quads_and_union(pipe.put), f, format=ox.RdfFormat.TRIG, prefixes=NS)
-        finally:
-            pipe.close()
-
-    _atomic_write_all([
-        (out / "graph.trig", write_trig),
-        (out / "graph.ttl", lambda f: ox.serialize(pipe, f, format=ox.RdfFormat.TURTLE, prefixes=NS))],
-        concurrently=True)
+    previous = blocks.previous(out, CACHE_DIR) if reuse else blocks.PreviousBlocks(out, {})
+    written: dict[str, list] = {}
+    seen, union_shared = set(), []
+    trig_header, ttl_header = _prefix_lines(ox.RdfFormat.TRIG), _prefix_lines(ox.RdfFormat.TURTLE)
+    with previous.opened(), _atomic_files([out / "graph.trig", out / "graph.ttl"]) as (trig, ttl):
+        trig.write(trig_header)
+        ttl.write(ttl_header)
+        for ex in graphs.extractions:
+            shared, digests = graphs.shared(ex)
+            for t in shared:
+                if t not in seen:
+                    seen.add(t)
+                    union_shared.append(t)
+            key = graphs.key(ex, digests)
+            parts = previous.get(ex.document.id, key) or _speech_blocks(graphs, ex, shared)
+            written[ex.document.id] = [key, trig.tell(), len(parts[0]), ttl.tell(), len(parts[1])]
+            trig.write(parts[0])
+            ttl.write(parts[1])
+        ttl.write(_block([ox.Triple(s, p, o) for s, p, o in union_shared], ox.RdfFormat.TURTLE))
+    blocks.save(out, CACHE_DIR, written)
     return [str(out / "graph.ttl"), str(out / "graph.trig")]
+
+
+def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes]:
+    """(the speech's named graph in TriG, its own triples in Turtle), made afresh."""
+    d = ox.NamedNode(document_iri(ex.document.id))
+    own = _unique(graphs.own(ex, d))
+    quads = speech_quads(d, own, shared)
+    # a quad's .triple, not a new ox.Triple: pyoxigraph's constructors take 1.2 µs more
+    # when the object is a literal (most of ours are)
+    return _block(quads, ox.RdfFormat.TRIG), _block([q.triple for q in quads[:len(own)]], ox.RdfFormat.TURTLE)
 
 
 def write_graph(quads: list[ox.Quad], out_dir, triples: list[ox.Triple] | None = None) -> list[str]:

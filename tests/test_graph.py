@@ -99,9 +99,10 @@ def test_validating_quads_agrees_with_validating_the_file(tmp_path):
     assert validate_quads(quads) == validate(tmp_path / "graph.ttl") == (True, [])
 
 
-def _stream(tmp_path, extractions):
+def _stream(folder, extractions):
     from kg.graph import SpeechGraphs, write_speech_graphs
-    write_speech_graphs(SpeechGraphs(extractions, link(extractions)), tmp_path)
+    folder.mkdir(exist_ok=True)
+    write_speech_graphs(SpeechGraphs(extractions, link(extractions)), folder)
 
 
 def test_streamed_files_hold_what_the_quads_say(tmp_path):
@@ -114,31 +115,73 @@ def test_streamed_files_hold_what_the_quads_say(tmp_path):
     assert len(ttl) == len(set(ttl)) == len({(q.subject, q.predicate, q.object) for q in quads})
 
 
-def test_a_failing_union_writer_stops_the_build_and_keeps_the_old_files(tmp_path, monkeypatch):
-    import threading
+def _files(folder):
+    return {p.name: p.read_bytes() for p in folder.glob("graph.*")}
+
+
+def _counting_fresh_blocks(monkeypatch):
+    from kg import graph
+    real, calls = graph._speech_blocks, []
+    monkeypatch.setattr(graph, "_speech_blocks", lambda g, ex, shared: calls.append(ex.document.id) or real(g, ex, shared))
+    return calls
+
+
+def test_a_rebuild_copies_the_blocks_of_unchanged_speeches(tmp_path, monkeypatch):
+    before = [extraction("d1"), extraction("d2", "东湖开发区")]
+    _stream(tmp_path / "inc", before)
+    calls = _counting_fresh_blocks(monkeypatch)
+    after = before + [extraction("d3", "西岭开发区")]      # names the same industry, person, role
+    _stream(tmp_path / "inc", after)
+    assert calls == ["d3"]
+    _stream(tmp_path / "full", after)
+    assert _files(tmp_path / "inc") == _files(tmp_path / "full")
+
+
+def test_a_new_alias_remakes_every_speech_naming_the_entity(tmp_path, monkeypatch):
+    before = [extraction("d1"), extraction("d2", "东湖开发区")]
+    _stream(tmp_path / "inc", before)
+    calls = _counting_fresh_blocks(monkeypatch)
+    d3 = extraction("d3", "西岭开发区")
+    d3.mentions[2].attrs["written"] = "新能源汽车行业"     # a new altLabel of an entity all three name
+    _stream(tmp_path / "inc", before + [d3])
+    assert sorted(calls) == ["d1", "d2", "d3"]
+    assert "新能源汽车行业".encode() in (tmp_path / "inc" / "graph.trig").read_bytes()
+    _stream(tmp_path / "full", before + [d3])
+    assert _files(tmp_path / "inc") == _files(tmp_path / "full")
+
+
+def test_files_changed_by_another_writer_are_not_copied_from(tmp_path, monkeypatch):
+    extractions = [extraction("d1"), extraction("d2", "东湖开发区")]
+    _stream(tmp_path, extractions)
+    trig = tmp_path / "graph.trig"
+    trig.write_bytes(trig.read_bytes().replace("东湖".encode(), "南港".encode()))   # kg query --update, say
+    calls = _counting_fresh_blocks(monkeypatch)
+    _stream(tmp_path, extractions)
+    assert sorted(calls) == ["d1", "d2"]
+    assert "南港".encode() not in trig.read_bytes()
+
+
+def test_a_failing_writer_stops_the_build_and_keeps_the_old_files(tmp_path, monkeypatch):
     from kg import graph
     extractions = [extraction(f"d{i}", f"{name}开发区") for i, name in enumerate("甲乙丙丁戊己庚辛")]
     _stream(tmp_path, extractions)
     before = {p.name: p.read_bytes() for p in tmp_path.glob("graph.*")}
-    real = graph.ox.serialize
+    changed = [extraction(f"d{i}", f"{name}新区") for i, name in enumerate("甲乙丙丁戊己庚辛")]
+    real, calls = graph._speech_blocks, []
 
-    def failing(items, f, format, **kw):        # the Turtle writer dies after a few triples
-        if format == ox.RdfFormat.TURTLE:
-            for i, _ in enumerate(items):
-                if i == 20:
-                    raise OSError("disk full")
-        return real(items, f, format=format, **kw)
+    def failing(*args):                       # the disk fills up at the fifth speech
+        calls.append(1)
+        if len(calls) == 5:
+            raise OSError("disk full")
+        return real(*args)
 
-    monkeypatch.setattr(graph.ox, "serialize", failing)
-    monkeypatch.setattr(graph, "PIPE_CHUNKS", 1)        # the TriG side soon waits on a full pipe
-    errors = []
-    worker = threading.Thread(target=lambda: errors.append(_raises(lambda: _stream(tmp_path, extractions))))
-    worker.start()
-    worker.join(timeout=60)
-    assert not worker.is_alive(), "the TriG writer waited forever for a dead Turtle writer"
-    assert isinstance(errors[0], OSError)
+    monkeypatch.setattr(graph, "_speech_blocks", failing)
+    assert isinstance(_raises(lambda: _stream(tmp_path, changed)), OSError)
     assert {p.name: p.read_bytes() for p in tmp_path.glob("graph.*")} == before
     assert not list(tmp_path.glob(".*.tmp"))
+    monkeypatch.setattr(graph, "_speech_blocks", real)
+    _stream(tmp_path, extractions)                # the old blocks are still good to copy
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("graph.*")} == before
 
 
 def _raises(run):

@@ -1,0 +1,94 @@
+"""Where each speech's part of graph.trig and graph.ttl sits, so a rebuild copies the bytes
+of unchanged speeches instead of making their quads again.
+
+graph.trig is the prefix lines, then one named graph per speech; graph.ttl the prefix
+lines, one block of each speech's own triples, then the entities' shared triples. Every
+block is a whole pyoxigraph serialization less its prefix lines, so the files are what
+pyoxigraph wrote, block by block. A build records each block's offset, length and key (a
+digest of everything the block is made from: the speech's text, the extractor and graph
+code, the descriptions of the entities it names, its duplicates) in
+``DIR/.kg-cache/graph-blocks.idx`` (JSON), with the size, mtime and inode of both files; the next
+build copies a block whose key is unchanged from files that are unchanged since (a file
+written by anything else, ``kg query --update`` say, is not read at all).
+
+Making a speech's triples and quads (pyoxigraph's constructors, one call a term) costs
+about five times serializing them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+INDEX_NAME = "graph-blocks.idx"      # not *.json: those are the speeches' entries (kg.cache)
+FILES = ("graph.trig", "graph.ttl")
+INDEX_FORMAT = 1
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+class PreviousBlocks:
+    """The last build's blocks, readable while the new files are written beside them."""
+
+    def __init__(self, out: Path, speeches: dict[str, list]):
+        self.out, self.speeches, self._files = out, speeches, {}
+        self.reused = 0
+
+    @contextmanager
+    def opened(self):
+        try:
+            if self.speeches:
+                self._files = {name: open(self.out / name, "rb") for name in FILES}
+            yield self
+        finally:
+            for f in self._files.values():
+                f.close()
+            self._files = {}
+
+    def get(self, doc_id: str, key: str) -> tuple[bytes, bytes] | None:
+        """(TriG block, Turtle block) of this speech if the last build wrote it from the same
+        ``key``, else None."""
+        entry = self.speeches.get(doc_id)
+        if not self._files or entry is None or entry[0] != key:
+            return None
+        _, trig_at, trig_len, ttl_at, ttl_len = entry
+        blocks = (self._read("graph.trig", trig_at, trig_len), self._read("graph.ttl", ttl_at, ttl_len))
+        if None in blocks:
+            return None
+        self.reused += 1
+        return blocks
+
+    def _read(self, name: str, at: int, length: int) -> bytes | None:
+        f = self._files[name]
+        f.seek(at)
+        data = f.read(length)
+        return data if len(data) == length else None
+
+
+def previous(out: Path, cache_dir: str) -> PreviousBlocks:
+    """The blocks the last build into ``out`` wrote, or none if its index is missing, from
+    another format, or the files changed since."""
+    try:
+        index = json.loads((out / cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
+        if index["format"] != INDEX_FORMAT or any(index["files"][n] != _stamp(out / n) for n in FILES):
+            return PreviousBlocks(out, {})
+        return PreviousBlocks(out, index["speeches"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return PreviousBlocks(out, {})
+
+
+def save(out: Path, cache_dir: str, speeches: dict[str, list]) -> None:
+    """Record the blocks of the files just written (after they were renamed into place)."""
+    folder = out / cache_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    index = {"format": INDEX_FORMAT, "files": {n: _stamp(out / n) for n in FILES}, "speeches": speeches}
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps(index, ensure_ascii=False))
+    os.replace(tmp, folder / INDEX_NAME)
+
