@@ -52,19 +52,20 @@ class MentionIndex:
 
 def mention_index(store) -> MentionIndex:
     index = MentionIndex()
-    for r in store.query(ENTITY_TYPES_QUERY):
-        e, label = r["e"].value, r["label"].value
+    # solutions unpacked by position (by name took a third more time)
+    for e, etype, label in store.query(ENTITY_TYPES_QUERY):
+        e, label = e.value, label.value
         known = index.entities.get(e)
         if known is None or label < known[1]:
-            index.entities[e] = (r["type"].value.rsplit("#", 1)[-1], label)
-    for r in store.query(MENTIONS_QUERY):
-        index.mentions.setdefault(r["doc"].value, set()).add(r["e"].value)
-    for r in store.query(DOCUMENTS_QUERY):
-        doc = r["doc"].value
+            index.entities[e] = (etype.value.rsplit("#", 1)[-1], label)
+    for doc, e in store.query(MENTIONS_QUERY):
+        index.mentions.setdefault(doc.value, set()).add(e.value)
+    for doc, doc_id, copy in store.query(DOCUMENTS_QUERY):
+        doc = doc.value
         index.documents.add(doc)
-        if r["id"] is not None:
-            index.ids[doc] = min(index.ids.get(doc, r["id"].value), r["id"].value)
-        if r["copy"] is not None:
+        if doc_id is not None:
+            index.ids[doc] = min(index.ids.get(doc, doc_id.value), doc_id.value)
+        if copy is not None:
             index.copies.add(doc)
     return index
 
@@ -82,8 +83,7 @@ def projection(source, co_mention_threshold: int = CO_MENTION_THRESHOLD, index=N
     for e in sorted({e for ents in index.mentions.values() for e in ents if e in index.entities}):
         etype, label = index.entities[e]
         g.add_node(e, type=etype, label=label, speeches=counts.get(e, 0))
-    relations = sorted((r["s"].value, r["p"].value.rsplit("#", 1)[-1], r["o"].value)
-                       for r in store.query(RELATION_QUERY))
+    relations = sorted((s.value, p.value.rsplit("#", 1)[-1], o.value) for s, p, o in store.query(RELATION_QUERY))
     for s, relation, o in relations:
         if s in g and o in g:
             g.add_edge(s, o, key=relation, relation=relation, weight=1)
