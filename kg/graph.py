@@ -210,7 +210,7 @@ class SpeechGraphs:
             own += [(d, P["speakerRole"], e), (d, P["mentions"], e)]
         used_sentences = set()
         for m in ex.mentions:
-            e = ox.NamedNode(entities[m.key].iri)
+            e = ox.NamedNode(entities.in_speech(doc.id, m.key).iri)
             own.append((d, P["mentions"], e))
             mi = ox.NamedNode(mention_iri(doc.id, m.start, m.end, m.type, d.value))
             si = ox.NamedNode(sentence_iri(doc.id, m.sentence, d.value))
@@ -234,11 +234,12 @@ class SpeechGraphs:
         shared, digests, described = [], [], set()
         if ex.speaker_role and ("Role", ex.speaker_role) in entities:
             self._describe(entities[("Role", ex.speaker_role)], shared, digests, described)
+        doc_id = ex.document.id
         for m in ex.mentions:
-            self._describe(entities[m.key], shared, digests, described)
+            self._describe(entities.in_speech(doc_id, m.key), shared, digests, described)
         for r in ex.relations:
-            if r.subject in entities and r.object in entities:
-                subj, obj = entities[r.subject], entities[r.object]
+            subj, obj = entities.in_speech(doc_id, r.subject), entities.in_speech(doc_id, r.object)
+            if subj is not None and obj is not None:
                 self._describe(subj, shared, digests, described)
                 self._describe(obj, shared, digests, described)
                 shared.append((ox.NamedNode(subj.iri), n("kfq", r.predicate), ox.NamedNode(obj.iri)))

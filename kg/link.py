@@ -46,10 +46,23 @@ def entity_iri(etype: str, key: str) -> str:
     return f"{ID_BASE}{etype.lower()}/{digest}"
 
 
-def link(extractions: list[Extraction]) -> dict[tuple[str, str], Entity]:
+class LinkedEntities(dict):
+    """(type, label) → Entity; and, for a name that means another thing in every speech
+    (an anonymised X开发区, a speech's own 进入前三名 target), (speech id, type, label) →
+    that speech's Entity, which :meth:`in_speech` finds first."""
+
+    def in_speech(self, doc_id: str, key: tuple[str, str]) -> Entity | None:
+        return self.get((doc_id, *key)) or self.get(key)
+
+
+def _speech_scoped(merge_key_: tuple[str, str], doc_id: str) -> bool:
+    return merge_key_[1].startswith(f"{doc_id}\x1f")
+
+
+def link(extractions: list[Extraction]) -> LinkedEntities:
     """Map every (type, label) used by a mention or relation to its canonical Entity."""
     by_key: dict[tuple[str, str], Entity] = {}
-    index: dict[tuple[str, str], Entity] = {}
+    index = LinkedEntities()
     for ex in sorted(extractions, key=lambda e: e.document.id):
         for m in ex.mentions:
             mk = merge_key(m)
@@ -64,7 +77,11 @@ def link(extractions: list[Extraction]) -> dict[tuple[str, str], Entity]:
                 if attr in m.attrs and attr not in ent.attrs:
                     ent.attrs[attr] = m.attrs[attr]
             ent.documents.add(ex.document.id)
-            index[m.key] = ent
+            if _speech_scoped(mk, ex.document.id):
+                index[(ex.document.id, *m.key)] = ent
+                index.setdefault(m.key, ent)    # (a speech naming it without a scope wins)
+            else:
+                index[m.key] = ent
         # things named only as relation ends or as the speaker's office still get an entity
         speaker = [("Role", ex.speaker_role)] if ex.speaker_role else []
         for etype, label in speaker + [end for r in ex.relations for end in (r.subject, r.object)]:

@@ -49,3 +49,21 @@ def test_anonymised_zones_of_different_speeches_stay_apart():
     b = ex("b", [m("b", "Zone", "__开发区")])
     ents = link([a, b])
     assert ents[("Zone", "X开发区")].iri != ents[("Zone", "__开发区")].iri
+
+
+def test_one_anonymised_name_in_two_speeches_is_each_speech_s_own_entity():
+    a = ex("a", [m("a", "Zone", "X开发区")])
+    b = ex("b", [m("b", "Zone", "X开发区")])
+    ents = link([a, b])
+    assert ents.in_speech("a", ("Zone", "X开发区")).iri != ents.in_speech("b", ("Zone", "X开发区")).iri
+    assert ents.in_speech("a", ("Zone", "X开发区")).documents == {"a"}
+
+
+def test_each_speech_s_graph_names_its_own_anonymised_zone():
+    from kg.graph import build_quads, document_iri
+    exs = [ex("a", [m("a", "Zone", "X开发区")]), ex("b", [m("b", "Zone", "X开发区")])]
+    named = {}
+    for q in build_quads(exs, link(exs)):
+        if q.predicate.value.endswith("#mentions"):
+            named[q.graph_name.value] = q.object.value
+    assert named[document_iri("a")] != named[document_iri("b")]
