@@ -55,6 +55,19 @@ def _default_scheme() -> str:
     return str(getattr(MinHash(num_perm=PERMUTATIONS, seed=1), "scheme", "legacy"))
 
 
+@lru_cache(maxsize=1)
+def _boilerplate_version() -> str:
+    """The boilerplate patterns, which decide what a speech's content is."""
+    from kg.lexicon import load
+    return hashlib.sha256("\n".join(load("boilerplate.txt", folder="patterns")).encode()).hexdigest()
+
+
+@lru_cache(maxsize=2)
+def _permutations(scheme: str):
+    from datasketch import MinHash
+    return MinHash(num_perm=PERMUTATIONS, seed=1, scheme=scheme).permutations
+
+
 class Signatures:
     """MinHash signatures by content digest, kept in the output folder's cache between
     builds: a rebuild hashes only the speeches it has not seen (a signature costs about as
@@ -64,6 +77,10 @@ class Signatures:
         self.path = folder / SIGNATURES_FILE if folder else None
         self.known: dict[str, tuple] = {}
         self.used: dict[str, tuple] = {}
+        # a speech's text digest → its content's digest and length: finding the boilerplate
+        # of every speech again took a third of the stage when nothing had changed
+        self.known_texts: dict[str, tuple[str, int]] = {}
+        self.used_texts: dict[str, tuple[str, int]] = {}
         self.scheme = None          # datasketch's hashing scheme the signatures were made with
         if self.path and self.path.exists():
             self._load()
@@ -78,16 +95,32 @@ class Signatures:
                 self.scheme = str(data["scheme"])
                 for digest, values, size in zip(data["digests"], data["values"], data["sizes"]):
                     self.known[str(digest)] = (values, int(size))
+                for text, digest, length in zip(data["texts"], data["text_contents"], data["text_lengths"]):
+                    self.known_texts[str(text)] = (str(digest), int(length))
         except (OSError, ValueError, KeyError):
-            self.known = {}           # unreadable: signatures are made again
+            self.known, self.known_texts = {}, {}      # unreadable: signatures are made again
 
-    def get(self, digest: str, text: str):
+    def content(self, doc: Document) -> tuple[str, int, str | None]:
+        """(digest, length, text or None if known already) of the speech's content."""
+        key = hashlib.sha256(_boilerplate_version().encode() + doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+        if key in self.known_texts:
+            self.used_texts[key] = self.known_texts[key]
+            return (*self.known_texts[key], None)
+        content = _content(doc)
+        self.used_texts[key] = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(), len(content)
+        return (*self.used_texts[key], content)
+
+    def get(self, digest: str, text):
+        """The MinHash of a content (``text()`` gives it, if it must be hashed) and its
+        number of shingles."""
         from datasketch import MinHash
         if digest in self.known:
             values, size = self.known[digest]
-            m = MinHash(num_perm=PERMUTATIONS, seed=1, hashvalues=values, scheme=self.scheme)
+            # the permutations handed over: MinHash would compute them again for every speech
+            m = MinHash(num_perm=PERMUTATIONS, seed=1, hashvalues=values, scheme=self.scheme,
+                        permutations=_permutations(self.scheme))
         else:
-            m, size = _minhash(text)
+            m, size = _minhash(text())
         self.used[digest] = (m.hashvalues, size)
         return m, size
 
@@ -103,6 +136,9 @@ class Signatures:
         with open(tmp, "wb") as f:
             np.savez(f, digests=np.array(digests, dtype=str), values=values,
                      sizes=np.array([self.used[d][1] for d in digests], dtype=np.int64),
+                     texts=np.array(sorted(self.used_texts), dtype=str),
+                     text_contents=np.array([self.used_texts[t][0] for t in sorted(self.used_texts)], dtype=str),
+                     text_lengths=np.array([self.used_texts[t][1] for t in sorted(self.used_texts)], dtype=np.int64),
                      permutations=PERMUTATIONS, shingle=SHINGLE, scheme=_default_scheme())
         os.replace(tmp, self.path)
 
@@ -148,24 +184,24 @@ def find_duplicates(documents: list[Document], threshold: float = THRESHOLD,
     ``cache_dir`` the MinHash signatures are kept there for the next build."""
     from datasketch import MinHashLSH
     docs = sorted(documents, key=lambda d: d.id)
-    contents = {d.id: _content(d) for d in docs}
-    digests = {d.id: hashlib.sha256(contents[d.id].encode("utf-8", "surrogatepass")).hexdigest()
-               for d in docs}
     signatures = Signatures(cache_dir)
+    digests, lengths, contents = {}, {}, {}
+    for d in docs:
+        digests[d.id], lengths[d.id], contents[d.id] = signatures.content(d)
     exact: dict[str, str] = {}
     found: dict[str, Duplicate] = {}
     for d in docs:
         digest = digests[d.id]
-        if digest in exact and contents[d.id]:
+        if digest in exact and lengths[d.id]:
             found[d.id] = Duplicate(d.id, exact[digest], 1.0)
         else:
             exact.setdefault(digest, d.id)
     lsh = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=PERMUTATIONS)
     originals = _Originals(len(docs))
     for d in docs:
-        if d.id in found or len(contents[d.id]) < SHINGLE * 4:
+        if d.id in found or lengths[d.id] < SHINGLE * 4:
             continue
-        mine, size = signatures.get(digests[d.id], contents[d.id])
+        mine, size = signatures.get(digests[d.id], lambda d=d: contents[d.id] or _content(d))
         candidates = sorted(lsh.query(mine))                 # ties go to the earliest id
         best, best_id = 0.0, None
         for candidate, jaccard in zip(candidates, originals.jaccards(mine, candidates)):
