@@ -202,9 +202,11 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
         # memory goes back before the pages' store is loaded (in a rebuild of 10,000 speeches, 1.2 GB → 0.39)
         _give_back_freed_memory()
         from kg.report import render_report
+        from kg.analysis import mention_index
         with _pages_store(out) as store:
-            report.outputs.append(render_view(store, out / "graph.html", max_nodes=DEFAULT_VIEW_NODES))
-            report.outputs.append(render_report(store, out / "report.html"))
+            index = mention_index(store)         # read once for both pages
+            report.outputs.append(render_view(store, out / "graph.html", index=index, max_nodes=DEFAULT_VIEW_NODES))
+            report.outputs.append(render_report(store, out / "report.html", index=index))
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -468,10 +470,11 @@ def _last_statement_end(text: bytes) -> int:
     return 0
 
 
-def render_view(source, path, **selection) -> str:
-    """Write an HTML view of ``source`` (a folder, a graph file or an open store)."""
+def render_view(source, path, *, index=None, **selection) -> str:
+    """Write an HTML view of ``source`` (a folder, a graph file or an open store; ``index``:
+    its :func:`kg.analysis.mention_index` if the caller has it)."""
     from kg import viz
-    view = viz.load_view(source)
+    view = viz.load_view(source, index)
     if selection:
         view = viz.select(view, **selection)
     viz.render_html(view, path)
@@ -616,13 +619,13 @@ SELECT ?copy ?original ?similarity WHERE {
 } ORDER BY ?copy"""
 
 
-def stats(source, top: int = 5) -> dict:
+def stats(source, top: int = 5, index=None) -> dict:
     """Speeches, triples, entities and speeches per type, and the most mentioned entities
     (speeches that are copies of another are not counted)."""
     from collections import Counter
     from kg.analysis import mention_index
     store = open_store(source, named_graphs=False)
-    index = mention_index(store)
+    index = index or mention_index(store)
     entities, speeches, mentioned_by = {}, {}, Counter()
     for doc, ents in index.originals():
         for e in ents:

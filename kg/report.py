@@ -43,10 +43,10 @@ def format_amount(raw: str) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
-def report_data(source, top: int = 15) -> dict:
+def report_data(source, top: int = 15, index=None) -> dict:
     from kg import api
     from kg.viz import TYPE_NAMES, VIEW_TYPES, natural_key
-    s = api.stats(source, top)
+    s = api.stats(source, top, index)
     store = api.open_store(source, named_graphs=False)
     targets = [{k: _value(r[k]) for k in ("target", "indicator", "value", "unit", "amount", "year", "speeches")}
                for r in store.query(TARGETS)]
@@ -65,9 +65,9 @@ def report_data(source, top: int = 15) -> dict:
             "top_industries": s["top"].get("Industry", []), "top_zones": s["top"].get("Zone", [])}
 
 
-def render_report(source, path) -> str:
+def render_report(source, path, index=None) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from kg.viz import TEMPLATE_DIR, _write_atomically
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]))
-    html = env.get_template("report.html").render(**report_data(source))
+    html = env.get_template("report.html").render(**report_data(source, index=index))
     return _write_atomically(Path(path), html)

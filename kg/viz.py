@@ -97,13 +97,14 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1]
 
 
-def load_view(source) -> dict:
+def load_view(source, index=None) -> dict:
     """The graph as plain data for the page: ``nodes`` (entities with labels, aliases,
-    speeches, fields, roles, source sentences), ``edges`` and ``documents``."""
+    speeches, fields, roles, source sentences), ``edges`` and ``documents``; ``index``: the
+    store's :func:`kg.analysis.mention_index`, if the caller has read it already."""
     from kg.api import open_store
     from kg.analysis import community_of, mention_index, projection
     store = open_store(source, named_graphs=False)
-    index = mention_index(store)
+    index = index or mention_index(store)
     nodes = _entities(index)
     copies = {index.ids[d] for d in index.copies if d in index.ids}
     for doc, ents in index.mentions.items():
