@@ -54,10 +54,13 @@ class PreviousBlocks:
         """(TriG block, Turtle block) of this speech if the last build wrote it from the same
         ``key``, else None."""
         entry = self.speeches.get(doc_id)
-        if not self._files or entry is None or entry[0] != key:
+        try:
+            stored_key, trig_at, trig_len, ttl_at, ttl_len = entry
+            if not self._files or stored_key != key:
+                return None
+            blocks = (self._read("graph.trig", trig_at, trig_len), self._read("graph.ttl", ttl_at, ttl_len))
+        except (TypeError, ValueError, OSError):      # an index that is not ours: make the speech again
             return None
-        _, trig_at, trig_len, ttl_at, ttl_len = entry
-        blocks = (self._read("graph.trig", trig_at, trig_len), self._read("graph.ttl", ttl_at, ttl_len))
         if None in blocks:
             return None
         self.reused += 1
@@ -77,7 +80,7 @@ def previous(out: Path, cache_dir: str) -> PreviousBlocks:
         index = json.loads((out / cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
         if index["format"] != INDEX_FORMAT or any(index["files"][n] != _stamp(out / n) for n in FILES):
             return PreviousBlocks(out, {})
-        return PreviousBlocks(out, index["speeches"])
+        return PreviousBlocks(out, dict(index["speeches"]))
     except (OSError, ValueError, KeyError, TypeError):
         return PreviousBlocks(out, {})
 

@@ -224,3 +224,23 @@ def test_a_file_that_does_not_cut_at_statements_is_loaded_whole(tmp_path):
     assert len(list(store.query("SELECT ?x WHERE { <http://example.org/a> ?p ?x . ?x ?q ?v }"))) == 1
     assert {q.object.value for q in store.quads_for_pattern(ox.NamedNode("http://example.org/b"), None, None)} \
         == {"two\n.\nlines"}
+
+
+def test_an_unreadable_block_index_makes_every_speech_again(tmp_path, monkeypatch):
+    import json
+    from kg.blocks import INDEX_NAME
+    from kg.cache import CACHE_DIR
+    extractions = [extraction("d1"), extraction("d2", "东湖开发区")]
+    _stream(tmp_path, extractions)
+    before = _files(tmp_path)
+    index_path = tmp_path / CACHE_DIR / INDEX_NAME
+    breakages = (lambda index: "{not json",
+                 lambda index: json.dumps({**index, "speeches": {"d1": 5, "d2": [1, 2]}}),
+                 lambda index: json.dumps({**index, "speeches": {
+                     d: [key, -9, "x", None, 3] for d, (key, *_) in index["speeches"].items()}}))
+    for broken in breakages:       # (the files are as the index says: only the entries are wrong)
+        index_path.write_text(broken(json.loads(index_path.read_text(encoding="utf-8"))), encoding="utf-8")
+        calls = _counting_fresh_blocks(monkeypatch)
+        _stream(tmp_path, extractions)
+        assert sorted(calls) == ["d1", "d2"] and _files(tmp_path) == before
+        monkeypatch.undo()
