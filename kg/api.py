@@ -203,9 +203,10 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
         _give_back_freed_memory()
         from kg.report import render_report
         from kg.analysis import mention_index
-        with _pages_store(out) as store:
+        with _pages_store(out) as (store, on_disk):
             index = mention_index(store)         # read once for both pages
-            report.outputs.append(render_view(store, out / "graph.html", index=index, max_nodes=DEFAULT_VIEW_NODES))
+            report.outputs.append(render_view(store, out / "graph.html", index=index, store_on_disk=on_disk,
+                                              max_nodes=DEFAULT_VIEW_NODES))
             report.outputs.append(render_report(store, out / "report.html", index=index))
     report.seconds = time.perf_counter() - t0
     return report
@@ -363,7 +364,7 @@ def reads_named_graphs(sparql: str) -> bool:
 
 @contextmanager
 def _pages_store(out: Path):
-    """The union the pages are made from: parsed into memory (in Rust: faster than handing
+    """(store, whether it is on disk): the union the pages are made from, parsed into memory (in Rust: faster than handing
     over Python quads), or, for a graph.ttl over PAGES_IN_MEMORY_AT_MOST bytes, into an
     on-disk store in a temporary folder of the cache (loaded in pieces:
     :func:`bulk_load_in_pieces`), removed afterwards. In memory the union of 10,000
@@ -372,13 +373,13 @@ def _pages_store(out: Path):
     import shutil
     import tempfile
     if (out / "graph.ttl").stat().st_size <= PAGES_IN_MEMORY_AT_MOST:
-        yield open_union(out)
+        yield open_union(out), False
         return
     from kg.cache import CACHE_DIR
     (out / CACHE_DIR).mkdir(parents=True, exist_ok=True)
     folder = tempfile.mkdtemp(dir=out / CACHE_DIR, prefix=PAGES_STORE_PREFIX)
     try:
-        yield open_union(out, folder)
+        yield open_union(out, folder), True
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -470,11 +471,12 @@ def _last_statement_end(text: bytes) -> int:
     return 0
 
 
-def render_view(source, path, *, index=None, **selection) -> str:
+def render_view(source, path, *, index=None, store_on_disk: bool = False, **selection) -> str:
     """Write an HTML view of ``source`` (a folder, a graph file or an open store; ``index``:
-    its :func:`kg.analysis.mention_index` if the caller has it)."""
+    its :func:`kg.analysis.mention_index` if the caller has it; ``store_on_disk``: an open
+    store kept on disk, see :func:`kg.viz.load_view`)."""
     from kg import viz
-    view = viz.load_view(source, index)
+    view = viz.load_view(source, index, store_on_disk)
     if selection:
         view = viz.select(view, **selection)
     viz.render_html(view, path)

@@ -73,6 +73,15 @@ SELECT DISTINCT ?id ?title ?copy WHERE { ?doc a kfq:Document ; dcterms:identifie
 MENTION_QUERY = PREFIXES + """
 SELECT ?e ?s ?b ?end WHERE {
   ?m kfq:mentionOf ?e ; kfq:inSentence ?s ; nif:beginIndex ?b ; nif:endIndex ?end }"""
+# The same rows, each property read apart and the four hash-joined: on an on-disk store
+# (RocksDB) a third faster than one lookup per mention and property (10,000 speeches:
+# 12 s against 17-20 s); in memory, where lookups are cheap, 2.5 times slower.
+MENTION_QUERY_ON_DISK = PREFIXES + """
+SELECT ?e ?s ?b ?end WHERE {
+  { SELECT ?m ?e WHERE { ?m kfq:mentionOf ?e } }
+  { SELECT ?m ?s WHERE { ?m kfq:inSentence ?s } }
+  { SELECT ?m ?b WHERE { ?m a kfq:Mention ; nif:beginIndex ?b } }
+  { SELECT ?m ?end WHERE { ?m a kfq:Mention ; nif:endIndex ?end } } }"""
 # the speech's identifier comes from the mention index, not from a join per sentence
 # (a third less time on an on-disk store at 10,000 speeches)
 SENTENCE_QUERY = PREFIXES + """
@@ -97,10 +106,12 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1]
 
 
-def load_view(source, index=None) -> dict:
+def load_view(source, index=None, store_on_disk: bool = False) -> dict:
     """The graph as plain data for the page: ``nodes`` (entities with labels, aliases,
     speeches, fields, roles, source sentences), ``edges`` and ``documents``; ``index``: the
-    store's :func:`kg.analysis.mention_index`, if the caller has read it already."""
+    store's :func:`kg.analysis.mention_index`, if the caller has read it already;
+    ``store_on_disk``: ``source`` is a store on disk, where the mentions are read in a shape
+    that suits it (:data:`MENTION_QUERY_ON_DISK`)."""
     from kg.api import open_store
     from kg.analysis import community_of, mention_index, projection
     store = open_store(source, named_graphs=False)
@@ -120,7 +131,7 @@ def load_view(source, index=None) -> dict:
     for person, role in _rows(store, ROLE_QUERY):
         if person.value in nodes:
             nodes[person.value]["roles"].append(role.value)
-    _attach_mentions(store, nodes, index.ids)
+    _attach_mentions(store, nodes, index.ids, MENTION_QUERY_ON_DISK if store_on_disk else MENTION_QUERY)
     for n in nodes.values():
         n["aliases"] = sorted(set(n["aliases"]) - {n["label"]})
         n["roles"] = sorted(set(n["roles"]))
@@ -169,7 +180,8 @@ def _entities(index) -> dict[str, dict]:
             for iri, (etype, label) in index.entities.items() if etype in _TYPE_RANK}
 
 
-def _attach_mentions(store, nodes: dict[str, dict], ids: dict[str, str]) -> None:
+def _attach_mentions(store, nodes: dict[str, dict], ids: dict[str, str],
+                     mention_query: str = MENTION_QUERY) -> None:
     """Each entity's source sentences, at most MAX_SENTENCES_PER_ENTITY, taken in turn from
     its speeches so one long speech does not crowd out the others; offsets are made
     relative to the sentence."""
@@ -179,7 +191,7 @@ def _attach_mentions(store, nodes: dict[str, dict], ids: dict[str, str]) -> None
     for s, doc, text, sentence_start in _rows(store, SENTENCE_QUERY):
         if doc.value in ids:
             sentences[s.value] = (ids[doc.value], text.value, int(sentence_start.value))
-    for e, s, b, end in _rows(store, MENTION_QUERY):
+    for e, s, b, end in _rows(store, mention_query):
         entity, sentence = e.value, sentences.get(s.value)
         if entity not in nodes or sentence is None:
             continue
