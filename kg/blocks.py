@@ -7,8 +7,8 @@ block is a whole pyoxigraph serialization less its prefix lines, so the files ar
 pyoxigraph wrote, block by block. A build records each block's offset, length and key (a
 digest of everything the block is made from: the speech's text, the extractor and graph
 code, the descriptions of the entities it names, its duplicates) in
-``DIR/.kg-cache/graph-blocks.idx`` (JSON), with the size, mtime and inode of both files; the next
-build copies a block whose key is unchanged from files that are unchanged since (a file
+``DIR/.kg-cache/graph-blocks.idx`` (JSON), with the size, mtime and inode of both files;
+the next build copies a block whose key is unchanged from files that are unchanged since (a file
 written by anything else, ``kg query --update`` say, is not read at all).
 
 Making a speech's triples and quads (pyoxigraph's constructors, one call a term) costs
@@ -37,7 +37,6 @@ class PreviousBlocks:
 
     def __init__(self, out: Path, speeches: dict[str, list]):
         self.out, self.speeches, self._files = out, speeches, {}
-        self.reused = 0
 
     @contextmanager
     def opened(self):
@@ -61,10 +60,7 @@ class PreviousBlocks:
             blocks = (self._read("graph.trig", trig_at, trig_len), self._read("graph.ttl", ttl_at, ttl_len))
         except (TypeError, ValueError, OSError):      # an index that is not ours: make the speech again
             return None
-        if None in blocks:
-            return None
-        self.reused += 1
-        return blocks
+        return None if None in blocks else blocks
 
     def _read(self, name: str, at: int, length: int) -> bytes | None:
         f = self._files[name]
