@@ -2,6 +2,7 @@
 
     python bench/bench_build.py                 # N = 100 and 1,000
     python bench/bench_build.py --sizes 100 1000 10000 --jobs 2
+    python bench/bench_build.py --sizes 1000 --repeat 3      # medians of three runs
 
 For each N it generates N speeches (the examples with names, numbers and paragraph order
 varied), then reports, each measured in a fresh process:
@@ -78,20 +79,30 @@ def jieba_seconds(folder: Path) -> float:
     return float(out.stdout)
 
 
-def run(n: int, jobs: int) -> dict:
+def run(n: int, jobs: int, repeat: int = 1) -> dict:
+    """One size's figures; with ``repeat``, the median of that many runs of each
+    measurement (the full build, the added speech, raw jieba), taken in turn."""
+    from statistics import median
     with tempfile.TemporaryDirectory() as tmp:
         corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
         size = make_corpus(corpus, n)
         kg = [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), "-j", str(jobs)]
-        full, rss = timed(kg + ["--full"])
-        shutil.copy(corpus / "s00000.txt", corpus / "extra.txt")
-        with open(corpus / "extra.txt", "a", encoding="utf-8") as f:
-            f.write("\n同志们，补充一点：园区要发展氢能产业。\n")
-        add_one, _ = timed(kg)
-        raw = jieba_seconds(corpus)
-    return {"speeches": n, "MB": round(size / 2**20, 2), "jobs": jobs, "full_s": round(full, 1),
+        fulls, rsss, add_ones, raws = [], [], [], []
+        for _ in range(repeat):
+            (corpus / "extra.txt").unlink(missing_ok=True)
+            full, rss = timed(kg + ["--full"])
+            shutil.copy(corpus / "s00000.txt", corpus / "extra.txt")
+            with open(corpus / "extra.txt", "a", encoding="utf-8") as f:
+                f.write("\n同志们，补充一点：园区要发展氢能产业。\n")
+            add_ones.append(timed(kg)[0])
+            (corpus / "extra.txt").unlink()
+            raws.append(jieba_seconds(corpus))
+            fulls.append(full)
+            rsss.append(rss)
+    full, add_one, raw = median(fulls), median(add_ones), median(raws)
+    return {"speeches": n, "MB": round(size / 2**20, 2), "jobs": jobs, "runs": repeat, "full_s": round(full, 1),
             "speeches_per_s": round(n / full, 1), "MB_per_s": round(size / 2**20 / full, 3),
-            "peak_rss_MB": round(rss), "raw_jieba_s": round(raw, 2),
+            "peak_rss_MB": round(max(rsss)), "raw_jieba_s": round(raw, 2),
             "ratio_to_raw_jieba": round(raw / full, 3), "add_one_s": round(add_one, 1),
             "add_one_fraction": round(add_one / full, 3)}
 
@@ -115,9 +126,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=1, help="runs per figure, their median reported "
+                    "(a shared machine's timings vary by a quarter from one run to the next)")
     args = ap.parse_args()
     for n in args.sizes:
-        result = run(n, args.jobs)
+        result = run(n, args.jobs, args.repeat)
         print(json.dumps(result, ensure_ascii=False), flush=True)
         for line in verdicts(result):
             print("  " + line, flush=True)
