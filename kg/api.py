@@ -364,12 +364,12 @@ def reads_named_graphs(sparql: str) -> bool:
 
 @contextmanager
 def _pages_store(out: Path):
-    """(store, whether it is on disk): the union the pages are made from, parsed into memory (in Rust: faster than handing
-    over Python quads), or, for a graph.ttl over PAGES_IN_MEMORY_AT_MOST bytes, into an
-    on-disk store in a temporary folder of the cache (loaded in pieces:
-    :func:`bulk_load_in_pieces`), removed afterwards. In memory the union of 10,000
-    speeches takes 1.9 GB; on disk the build's peak is 1.2 GB, for pages made about 3x
-    more slowly."""
+    """(store, whether it is on disk): the union the pages are made from, parsed into
+    memory (in Rust: faster than handing over Python quads), or, for a graph.ttl over
+    PAGES_IN_MEMORY_AT_MOST bytes, into an on-disk store in a temporary folder of the cache
+    (loaded in pieces: :func:`bulk_load_in_pieces`), removed afterwards. In memory the
+    union of 10,000 speeches takes 1.9 GB; on disk the build's peak is 1.5 GB, for pages
+    made about 3x more slowly."""
     import shutil
     import tempfile
     if (out / "graph.ttl").stat().st_size <= PAGES_IN_MEMORY_AT_MOST:

@@ -55,13 +55,6 @@ def _default_scheme() -> str:
     return str(getattr(MinHash(num_perm=PERMUTATIONS, seed=1), "scheme", "legacy"))
 
 
-@lru_cache(maxsize=1)
-def _boilerplate_version() -> str:
-    """The boilerplate patterns, which decide what a speech's content is."""
-    from kg.lexicon import load
-    return hashlib.sha256("\n".join(load("boilerplate.txt", folder="patterns")).encode()).hexdigest()
-
-
 @lru_cache(maxsize=2)
 def _permutations(scheme: str):
     from datasketch import MinHash
@@ -81,6 +74,8 @@ class Signatures:
         # of every speech again took a third of the stage when nothing had changed
         self.known_texts: dict[str, tuple[str, int]] = {}
         self.used_texts: dict[str, tuple[str, int]] = {}
+        from kg.lexicon import lexicon_version
+        self.lexicon = lexicon_version()       # (the boilerplate patterns decide the content)
         self.scheme = None          # datasketch's hashing scheme the signatures were made with
         if self.path and self.path.exists():
             self._load()
@@ -102,7 +97,7 @@ class Signatures:
 
     def content(self, doc: Document) -> tuple[str, int, str | None]:
         """(digest, length, text or None if known already) of the speech's content."""
-        key = hashlib.sha256(_boilerplate_version().encode() + doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+        key = hashlib.sha256(self.lexicon.encode() + doc.text.encode("utf-8", "surrogatepass")).hexdigest()
         if key in self.known_texts:
             self.used_texts[key] = self.known_texts[key]
             return (*self.known_texts[key], None)
@@ -129,16 +124,16 @@ class Signatures:
         if not self.path:
             return
         import numpy as np
-        digests = sorted(self.used)
+        digests, texts = sorted(self.used), sorted(self.used_texts)
         values = np.array([self.used[d][0] for d in digests], dtype=np.uint64).reshape(len(digests), PERMUTATIONS)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
             np.savez(f, digests=np.array(digests, dtype=str), values=values,
                      sizes=np.array([self.used[d][1] for d in digests], dtype=np.int64),
-                     texts=np.array(sorted(self.used_texts), dtype=str),
-                     text_contents=np.array([self.used_texts[t][0] for t in sorted(self.used_texts)], dtype=str),
-                     text_lengths=np.array([self.used_texts[t][1] for t in sorted(self.used_texts)], dtype=np.int64),
+                     texts=np.array(texts, dtype=str),
+                     text_contents=np.array([self.used_texts[t][0] for t in texts], dtype=str),
+                     text_lengths=np.array([self.used_texts[t][1] for t in texts], dtype=np.int64),
                      permutations=PERMUTATIONS, shingle=SHINGLE, scheme=_default_scheme())
         os.replace(tmp, self.path)
 
