@@ -149,7 +149,7 @@ def _remove_stale_temp_files(out: Path) -> None:
     from kg.cache import CACHE_DIR
     for tmp in list(out.glob(".*.tmp")) + list((out / CACHE_DIR).glob("*.tmp")):
         tmp.unlink(missing_ok=True)
-    for folder in (out / CACHE_DIR).glob(PAGES_STORE_PREFIX + "*"):
+    for folder in (out / CACHE_DIR).glob(PAGES_STORE_PREFIX + "*"):    # (earlier versions' temporary stores)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -203,7 +203,7 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
         _give_back_freed_memory()
         from kg.report import render_report
         from kg.analysis import mention_index
-        with _pages_store(out) as (store, on_disk):
+        with _pages_store(out, fresh=full) as (store, on_disk):
             index = mention_index(store)         # read once for both pages
             report.outputs.append(render_view(store, out / "graph.html", index=index, store_on_disk=on_disk,
                                               max_nodes=DEFAULT_VIEW_NODES))
@@ -363,45 +363,36 @@ def reads_named_graphs(sparql: str) -> bool:
 
 
 @contextmanager
-def _pages_store(out: Path):
+def _pages_store(out: Path, fresh: bool = False):
     """(store, whether it is on disk): the union the pages are made from, parsed into
     memory (in Rust: faster than handing over Python quads), or, for a graph.ttl over
-    PAGES_IN_MEMORY_AT_MOST bytes, into an on-disk store in a temporary folder of the cache
-    (loaded in pieces: :func:`bulk_load_in_pieces`), removed afterwards. In memory the
-    union of 10,000 speeches takes 1.9 GB; on disk the build's peak is 1.5 GB, for pages
-    made about 3x more slowly."""
-    import shutil
-    import tempfile
+    PAGES_IN_MEMORY_AT_MOST bytes, the on-disk store the folder's cache keeps between builds,
+    brought up to date from what changed (:mod:`kg.union_store`; loaded whole if ``fresh``).
+    In memory the union of 10,000 speeches takes 1.9 GB; on disk the build's peak is
+    1.5 GB, for pages made about 3x more slowly."""
     if (out / "graph.ttl").stat().st_size <= PAGES_IN_MEMORY_AT_MOST:
         yield open_union(out), False
         return
+    from kg import union_store
     from kg.cache import CACHE_DIR
     (out / CACHE_DIR).mkdir(parents=True, exist_ok=True)
-    folder = tempfile.mkdtemp(dir=out / CACHE_DIR, prefix=PAGES_STORE_PREFIX)
-    try:
-        yield open_union(out, folder), True
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    yield union_store.open_updated(out, CACHE_DIR, fresh=fresh), True
 
 
 PAGES_IN_MEMORY_AT_MOST = 100 * 2**20      # bytes of graph.ttl (about 2,500 speeches)
 PAGES_STORE_PREFIX = "pages-store-"
 
 
-def open_union(out, on_disk: str | None = None):
+def open_union(out):
     """A store with just the default graph :func:`open_store` would give (the union of the
     speeches' graphs, graph.ttl, and build.ttl): what the pages and ``stats`` read, in
-    half the parsing (the named graphs are not loaded); ``on_disk``: a folder to keep it in
-    instead of memory."""
+    half the parsing (the named graphs are not loaded)."""
     import pyoxigraph as ox
-    store = ox.Store(on_disk) if on_disk else ox.Store()
+    store = ox.Store()
     for name in ("graph.ttl", "build.ttl"):
         if (Path(out) / name).exists():
-            if on_disk:
-                bulk_load_in_pieces(store, Path(out) / name, ox.RdfFormat.TURTLE)
-            else:
-                with open(Path(out) / name, "rb") as f:
-                    store.bulk_load(f, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+            with open(Path(out) / name, "rb") as f:
+                store.bulk_load(f, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
     return store
 
 

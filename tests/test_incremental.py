@@ -107,19 +107,54 @@ def test_pages_of_a_build_equal_pages_made_from_its_files(tmp_path):
     assert (tmp_path / "report.html").read_bytes() == (out / "report.html").read_bytes()
 
 
+def _union_of_files(out):
+    """The quads of a store loaded afresh from graph.ttl and build.ttl (a store gives terms
+    as it keeps them, so stores are compared with stores)."""
+    return set(api.open_union(out))
+
+
+def _kept_store(out):
+    import pyoxigraph as ox
+    from kg import union_store
+    return set(ox.Store.read_only(str(out / cache.CACHE_DIR / union_store.STORE_DIR)))
+
+
 def test_pages_of_a_large_graph_come_from_a_store_on_disk_alike(tmp_path, monkeypatch):
-    """Above the size limit the pages' store is on disk (memory stays bounded): the pages
-    are the same, and its temporary folder is gone after the build."""
+    """Above the size limit the pages' store is on disk (memory stays bounded) and kept
+    between builds: the pages are the same, and the store holds exactly the files."""
     src = corpus(tmp_path / "in")
     api.build([str(src)], str(tmp_path / "memory"))
-    folders, real_open = [], api.open_union
-    monkeypatch.setattr(api, "open_union", lambda out, on_disk=None: folders.append(on_disk) or real_open(out, on_disk))
     monkeypatch.setattr(api, "PAGES_IN_MEMORY_AT_MOST", 0)
     api.build([str(src)], str(tmp_path / "disk"))
-    assert folders and api.PAGES_STORE_PREFIX in str(folders[0])        # the store was on disk
     for page in ("graph.html", "report.html"):
         assert (tmp_path / "disk" / page).read_bytes() == (tmp_path / "memory" / page).read_bytes()
-    assert not list((tmp_path / "disk" / cache.CACHE_DIR).glob(api.PAGES_STORE_PREFIX + "*"))
+    assert _kept_store(tmp_path / "disk") == _union_of_files(tmp_path / "disk")
+
+
+def test_the_kept_store_is_updated_to_what_a_fresh_load_gives(tmp_path, monkeypatch):
+    from kg import union_store
+    monkeypatch.setattr(api, "PAGES_IN_MEMORY_AT_MOST", 0)
+    monkeypatch.setattr(union_store, "UPDATE_AT_MOST", 1.0)      # update even when most changed
+    loads = []
+    real_load = union_store._load_whole
+    monkeypatch.setattr(union_store, "_load_whole", lambda store, out: loads.append(out) or real_load(store, out))
+    src, out = corpus(tmp_path / "in", ["a.txt", "b.txt"]), tmp_path / "out"
+    api.build([str(src)], str(out))
+    steps = [lambda: corpus(src, ["c.txt"]),                                  # a speech comes
+             lambda: (src / "a.txt").write_text(SPEECHES["a.txt"].replace("500", "700"), encoding="utf-8"),
+             lambda: (src / "b.txt").unlink(),                                # one goes
+             lambda: (src / "d.txt").write_text(SPEECHES["c.txt"].replace("综合保税区", "“综合保税区”"),
+                                                encoding="utf-8")]            # another alias
+    for step in steps:
+        step()
+        api.build([str(src)], str(out))
+        assert _kept_store(out) == _union_of_files(out)
+    assert len(loads) == 1                      # only the first build loaded it whole
+    (out / cache.CACHE_DIR / union_store.MARKER).unlink()                   # as if an update was killed
+    api.build([str(src)], str(out))
+    assert len(loads) == 2 and _kept_store(out) == _union_of_files(out)
+    api.build([str(src)], str(out), full=True)
+    assert len(loads) == 3 and _kept_store(out) == _union_of_files(out)
 
 
 def test_the_pipeline_version_covers_every_module_the_extractors_import():
