@@ -351,7 +351,7 @@ def union_triples(quads) -> list[ox.Triple]:
 
 
 @lru_cache(maxsize=2)
-def _prefix_lines(rdf_format) -> bytes:
+def prefix_lines(rdf_format) -> bytes:
     """What pyoxigraph starts every document with, given NS: its @prefix lines."""
     sample = ox.serialize([ox.Quad(RDF_TYPE, RDF_TYPE, RDF_TYPE)], format=rdf_format, prefixes=NS)
     lines = sample.splitlines(keepends=True)
@@ -363,7 +363,7 @@ def _block(items: list, rdf_format) -> bytes:
     if not items:
         return b""
     text = ox.serialize(items, format=rdf_format, prefixes=NS)
-    header = _prefix_lines(rdf_format)
+    header = prefix_lines(rdf_format)
     if not text.startswith(header):
         raise ValueError("pyoxigraph began a block with other prefix lines")
     return text[len(header):]
@@ -381,7 +381,7 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True) -> li
     previous = blocks.previous(out, CACHE_DIR) if reuse else blocks.PreviousBlocks(out, {})
     written: dict[str, list] = {}
     seen, union_shared = set(), []
-    trig_header, ttl_header = _prefix_lines(ox.RdfFormat.TRIG), _prefix_lines(ox.RdfFormat.TURTLE)
+    trig_header, ttl_header = prefix_lines(ox.RdfFormat.TRIG), prefix_lines(ox.RdfFormat.TURTLE)
     with previous.opened(), _atomic_files([out / "graph.trig", out / "graph.ttl"]) as (trig, ttl):
         trig.write(trig_header)
         ttl.write(ttl_header)

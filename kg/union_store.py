@@ -64,13 +64,13 @@ def _update(store, out: Path, folder: Path, marker: dict, current: dict) -> bool
     """Bring the store from the marker's state to ``current``; False if it cannot (the
     caller loads it whole)."""
     import pyoxigraph as ox
-    from kg.graph import _prefix_lines
+    from kg.graph import prefix_lines
     old = marker["speeches"]
     gone = [d for d in old if current.get(d, [None])[0] != old[d][0]]
     came = [d for d in current if old.get(d, [None])[0] != current[d][0]]
     if len(gone) + len(came) > UPDATE_AT_MOST * max(len(current), 1) + 2:
         return False
-    header = _prefix_lines(ox.RdfFormat.TURTLE)
+    header = prefix_lines(ox.RdfFormat.TURTLE)
     with open(folder / MIRRORS["graph.ttl"], "rb") as mirror, open(out / "graph.ttl", "rb") as now:
         for d in gone:
             for q in _triples(header + _read(mirror, old[d][3], old[d][4])):
