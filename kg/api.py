@@ -203,11 +203,11 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
         _give_back_freed_memory()
         from kg.report import render_report
         from kg.analysis import mention_index
-        with _pages_store(out, fresh=full) as (store, on_disk):
-            index = mention_index(store)         # read once for both pages
-            report.outputs.append(render_view(store, out / "graph.html", index=index, store_on_disk=on_disk,
-                                              max_nodes=DEFAULT_VIEW_NODES))
-            report.outputs.append(render_report(store, out / "report.html", index=index))
+        store, on_disk = _pages_store(out, fresh=full)
+        index = mention_index(store)         # read once for both pages
+        report.outputs.append(render_view(store, out / "graph.html", index=index, store_on_disk=on_disk,
+                                          max_nodes=DEFAULT_VIEW_NODES))
+        report.outputs.append(render_report(store, out / "report.html", index=index))
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -362,7 +362,6 @@ def reads_named_graphs(sparql: str) -> bool:
     return uses_keyword(sparql, "GRAPH", "FROM")
 
 
-@contextmanager
 def _pages_store(out: Path, fresh: bool = False):
     """(store, whether it is on disk): the union the pages are made from, parsed into
     memory (in Rust: faster than handing over Python quads), or, for a graph.ttl over
@@ -371,12 +370,11 @@ def _pages_store(out: Path, fresh: bool = False):
     In memory the union of 10,000 speeches takes 1.9 GB; on disk the build's peak is
     1.5 GB, for pages made about 3x more slowly."""
     if (out / "graph.ttl").stat().st_size <= PAGES_IN_MEMORY_AT_MOST:
-        yield open_union(out), False
-        return
+        return open_union(out), False
     from kg import union_store
     from kg.cache import CACHE_DIR
     (out / CACHE_DIR).mkdir(parents=True, exist_ok=True)
-    yield union_store.open_updated(out, CACHE_DIR, fresh=fresh), True
+    return union_store.open_updated(out, CACHE_DIR, fresh=fresh), True
 
 
 PAGES_IN_MEMORY_AT_MOST = 100 * 2**20      # bytes of graph.ttl (about 2,500 speeches)

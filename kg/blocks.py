@@ -27,9 +27,19 @@ FILES = ("graph.trig", "graph.ttl")
 INDEX_FORMAT = 1
 
 
-def _stamp(path: Path) -> list[int]:
-    st = path.stat()
+def stamp(path: Path) -> list[int] | None:
+    """A file's size, mtime and inode (None if it is missing): any rewrite changes it."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
     return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def read_at(f, at: int, length: int = -1) -> bytes:
+    """``length`` bytes (all the rest if -1) of an open file from offset ``at``."""
+    f.seek(at)
+    return f.read(length)
 
 
 class PreviousBlocks:
@@ -63,9 +73,7 @@ class PreviousBlocks:
         return None if None in blocks else blocks
 
     def _read(self, name: str, at: int, length: int) -> bytes | None:
-        f = self._files[name]
-        f.seek(at)
-        data = f.read(length)
+        data = read_at(self._files[name], at, length)
         return data if len(data) == length else None
 
 
@@ -74,7 +82,7 @@ def previous(out: Path, cache_dir: str) -> PreviousBlocks:
     another format, or the files changed since."""
     try:
         index = json.loads((out / cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
-        if index["format"] != INDEX_FORMAT or any(index["files"][n] != _stamp(out / n) for n in FILES):
+        if index["format"] != INDEX_FORMAT or any(index["files"][n] != stamp(out / n) for n in FILES):
             return PreviousBlocks(out, {})
         return PreviousBlocks(out, dict(index["speeches"]))
     except (OSError, ValueError, KeyError, TypeError):
@@ -85,7 +93,7 @@ def save(out: Path, cache_dir: str, speeches: dict[str, list]) -> None:
     """Record the blocks of the files just written (after they were renamed into place)."""
     folder = out / cache_dir
     folder.mkdir(parents=True, exist_ok=True)
-    index = {"format": INDEX_FORMAT, "files": {n: _stamp(out / n) for n in FILES}, "speeches": speeches}
+    index = {"format": INDEX_FORMAT, "files": {n: stamp(out / n) for n in FILES}, "speeches": speeches}
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(json.dumps(index, ensure_ascii=False))

@@ -19,6 +19,8 @@ import json
 import os
 from pathlib import Path
 
+from kg.blocks import read_at, stamp
+
 STORE_DIR = "union-store"
 MARKER = "union-store.idx"      # not *.json: those are the speeches' entries (kg.cache)
 MIRRORS = {"graph.ttl": "union-store.mirror.ttl", "build.ttl": "union-store.mirror-build.ttl"}
@@ -73,21 +75,16 @@ def _update(store, out: Path, folder: Path, marker: dict, current: dict) -> bool
     header = prefix_lines(ox.RdfFormat.TURTLE)
     with open(folder / MIRRORS["graph.ttl"], "rb") as mirror, open(out / "graph.ttl", "rb") as now:
         for d in gone:
-            for q in _triples(header + _read(mirror, old[d][3], old[d][4])):
+            for q in _triples(header + read_at(mirror, old[d][3], old[d][4])):
                 store.remove(q)
-        added = b"".join(_read(now, current[d][3], current[d][4]) for d in came)
+        added = b"".join(read_at(now, current[d][3], current[d][4]) for d in came)
         if added:
             store.bulk_load(header + added, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
-        _apply_difference(store, _triples(header + _read(mirror, _shared_start(old, header))),
-                          _triples(header + _read(now, _shared_start(current, header))))
+        _apply_difference(store, _triples(header + read_at(mirror, _shared_start(old, header))),
+                          _triples(header + read_at(now, _shared_start(current, header))))
     _apply_difference(store, _triples((folder / MIRRORS["build.ttl"]).read_bytes()),
                       _triples((out / "build.ttl").read_bytes()))
     return True
-
-
-def _read(f, at: int, length: int = -1) -> bytes:
-    f.seek(at)
-    return f.read(length)
 
 
 def _triples(data: bytes) -> set:
@@ -106,21 +103,13 @@ def _shared_start(speeches: dict, header: bytes) -> int:
     return max((at + length for _, _, _, at, length in speeches.values()), default=len(header))
 
 
-def _stamp(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
 def _read_marker(folder: Path) -> dict | None:
     """The marker if the store and its mirrors are as it says, else None."""
     try:
         marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
         if marker["format"] != FORMAT or not isinstance(marker["speeches"], dict):
             return None
-        if any(_stamp(folder / m) != marker["mirrors"][m] for m in MIRRORS.values()):
+        if any(stamp(folder / m) != marker["mirrors"][m] for m in MIRRORS.values()):
             return None
         return marker
     except (OSError, ValueError, KeyError, TypeError):
@@ -135,7 +124,7 @@ def _write_marker(out: Path, folder: Path, speeches: dict) -> None:
     except OSError:
         return
     marker = {"format": FORMAT, "speeches": speeches,
-              "mirrors": {m: _stamp(folder / m) for m in MIRRORS.values()}}
+              "mirrors": {m: stamp(folder / m) for m in MIRRORS.values()}}
     tmp = folder / (MARKER + ".writing")
     tmp.write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, folder / MARKER)
