@@ -55,3 +55,31 @@ def test_signatures_are_kept_between_builds(tmp_path, monkeypatch):
     assert [d for d in again if d.document != "e_new"] == first
     (tmp_path / duplicates.SIGNATURES_FILE).write_bytes(b"broken")
     assert find_duplicates(docs, cache_dir=tmp_path) == first     # an unreadable cache is rebuilt
+
+
+def test_minhash_estimates_the_jaccard_index():
+    """The hand-written MinHash: its estimate is near the true Jaccard index of the
+    speeches' shingle sets, from unrelated to nearly the same."""
+    from kg.duplicates import SHINGLE, _minhash
+    import numpy as np
+
+    def shingles(text):
+        return {text[i:i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
+
+    whole = BASE + OTHER
+    for cut in (0, len(BASE) // 3, len(BASE) // 2, len(BASE)):
+        a, b = BASE, whole[cut:cut + len(BASE)]
+        true = len(shingles(a) & shingles(b)) / len(shingles(a) | shingles(b))
+        (sig_a, size_a), (sig_b, _) = _minhash(a), _minhash(b)
+        assert size_a == len(shingles(a))
+        assert abs(float(np.mean(sig_a == sig_b)) - true) < 0.15, (cut, true)
+
+
+def test_short_and_huge_contents_are_hashed():
+    from kg.duplicates import _minhash
+    assert _minhash("园区")[1] == 1
+    import random
+    pick = random.Random(0).randrange
+    huge = "".join(chr(0x4E00 + pick(20000)) for _ in range(300_000))
+    signature, size = _minhash(huge)
+    assert size > 290_000 and len(signature) == 128
