@@ -41,8 +41,18 @@ def pipeline_version() -> str:
 
 
 def content_hash(doc: Document) -> str:
-    data = "\0".join([doc.id, doc.source, doc.title, doc.text, json.dumps(doc.boilerplate)])
-    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+    """Everything of the speech that its part of the graph is made from."""
+    return _digest([doc.id, doc.source, doc.title, doc.text, json.dumps(doc.boilerplate)])
+
+
+def extraction_hash(doc: Document) -> str:
+    """What the extraction is made from: not the file's path (a moved or renamed corpus
+    folder is not extracted again; the extractors never read it)."""
+    return _digest([doc.id, doc.title, doc.text, json.dumps(doc.boilerplate)])
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _entry_path(out_dir: Path, doc_id: str) -> Path:
@@ -74,7 +84,7 @@ def load(out_dir: Path, doc: Document) -> Extraction | None:
     try:
         with open(path, encoding="utf-8") as f:
             entry = json.load(f)
-        if entry["version"] != pipeline_version() or entry["hash"] != content_hash(doc):
+        if entry["version"] != pipeline_version() or entry["hash"] != extraction_hash(doc):
             return None
         return _from_json(doc, entry["extraction"])
     except FileNotFoundError:
@@ -87,7 +97,7 @@ def load(out_dir: Path, doc: Document) -> Extraction | None:
 def store(out_dir: Path, ex: Extraction) -> None:
     path = _entry_path(out_dir, ex.document.id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"version": pipeline_version(), "hash": content_hash(ex.document), "id": ex.document.id,
+    entry = {"version": pipeline_version(), "hash": extraction_hash(ex.document), "id": ex.document.id,
              "extraction": _to_json(ex)}
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -41,6 +41,19 @@ def test_incremental_output_equals_a_fresh_full_build(tmp_path):
     assert outputs(tmp_path / "inc") == outputs(tmp_path / "full")
 
 
+def test_a_moved_corpus_is_not_extracted_again_but_its_sources_follow(tmp_path):
+    src = corpus(tmp_path / "in")
+    api.build([str(src)], str(tmp_path / "out"), html=False)
+    moved = tmp_path / "elsewhere"
+    src.rename(moved)
+    again = api.build([str(moved)], str(tmp_path / "out"), html=False)
+    assert (again.extracted, again.reused) == (0, 3)
+    text = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    assert str(moved / "a.txt") in text and str(src / "a.txt") not in text
+    api.build([str(moved)], str(tmp_path / "full"), html=False, full=True)
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "full")
+
+
 def test_file_order_does_not_change_the_output(tmp_path):
     one = corpus(tmp_path / "one")
     api.build([str(one / n) for n in ("a.txt", "b.txt", "c.txt")], str(tmp_path / "o1"), html=False)
