@@ -17,15 +17,12 @@ PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
-# Three plain scans, joined in Python: Oxigraph answers each in a few hundredths of a second
-# at 1,000 speeches, where one query joining them (with the type filter and the copy test
-# per row) took 6 s.
+# The entity types here, who mentions what and the speeches (kg.page_facts): plain scans
+# joined in Python; one query joining them (with the type filter and the copy test per
+# row) took 6 s at 1,000 speeches.
 ENTITY_TYPES_QUERY = PREFIXES + """SELECT ?e ?type ?label WHERE {
   ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kfq:)))
   FILTER(?type NOT IN (kfq:Document, kfq:Mention, kfq:Sentence, kfq:Duplication)) }"""
-MENTIONS_QUERY = PREFIXES + "SELECT ?doc ?e WHERE { ?doc kfq:mentions ?e }"
-DOCUMENTS_QUERY = PREFIXES + """SELECT ?doc ?id ?copy WHERE { ?doc a kfq:Document .
-  OPTIONAL { ?doc dcterms:identifier ?id } OPTIONAL { ?doc kfq:duplicateOf ?copy } }"""
 RELATION_QUERY = PREFIXES + """SELECT DISTINCT ?s ?p ?o WHERE {
   VALUES ?p { kfq:focusesOn kfq:hasProgram kfq:targetOf kfq:holdsRole kfq:roleIn kfq:locatedIn }
   ?s ?p ?o }"""
@@ -50,21 +47,23 @@ class MentionIndex:
         return ((d, ents) for d, ents in self.mentions.items() if d not in self.copies)
 
 
-def mention_index(store) -> MentionIndex:
+def mention_index(source) -> MentionIndex:
+    """The index of ``source``: a folder, a graph file, a store, or its page facts."""
+    from kg.page_facts import open_facts
+    facts = open_facts(source)
     index = MentionIndex()
     # solutions unpacked by position (by name took a third more time)
-    for e, etype, label in store.query(ENTITY_TYPES_QUERY):
+    for e, etype, label in facts.query(ENTITY_TYPES_QUERY):
         e, label = e.value, label.value
         known = index.entities.get(e)
         if known is None or label < known[1]:
             index.entities[e] = (etype.value.rsplit("#", 1)[-1], label)
-    for doc, e in store.query(MENTIONS_QUERY):
-        index.mentions.setdefault(doc.value, set()).add(e.value)
-    for doc, doc_id, copy in store.query(DOCUMENTS_QUERY):
-        doc = doc.value
+    for doc, e in facts.rows("mentions"):
+        index.mentions.setdefault(doc, set()).add(e)
+    for doc, doc_id, copy in facts.rows("documents"):
         index.documents.add(doc)
         if doc_id is not None:
-            index.ids[doc] = min(index.ids.get(doc, doc_id.value), doc_id.value)
+            index.ids[doc] = min(index.ids.get(doc, doc_id), doc_id)
         if copy is not None:
             index.copies.add(doc)
     return index
@@ -73,9 +72,9 @@ def mention_index(store) -> MentionIndex:
 def projection(source, co_mention_threshold: int = CO_MENTION_THRESHOLD, index=None) -> nx.MultiDiGraph:
     """The knowledge graph as a networkx MultiDiGraph (see the module docstring); pass the
     store's ``index`` (:func:`mention_index`) if you have it already."""
-    from kg.api import open_store
-    store = open_store(source, named_graphs=False)
-    index = index or mention_index(store)
+    from kg.page_facts import open_facts
+    facts = open_facts(source)
+    index = index or mention_index(facts)
     # nodes and edges go in sorted: Louvain's result (the pages' colours) depends on the
     # order, which sets of strings would make differ from one process to the next
     g = nx.MultiDiGraph()
@@ -83,7 +82,7 @@ def projection(source, co_mention_threshold: int = CO_MENTION_THRESHOLD, index=N
     for e in sorted({e for ents in index.mentions.values() for e in ents if e in index.entities}):
         etype, label = index.entities[e]
         g.add_node(e, type=etype, label=label, speeches=counts.get(e, 0))
-    relations = sorted((s.value, p.value.rsplit("#", 1)[-1], o.value) for s, p, o in store.query(RELATION_QUERY))
+    relations = sorted((s.value, p.value.rsplit("#", 1)[-1], o.value) for s, p, o in facts.query(RELATION_QUERY))
     for s, relation, o in relations:
         if s in g and o in g:
             g.add_edge(s, o, key=relation, relation=relation, weight=1)

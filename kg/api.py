@@ -149,8 +149,17 @@ def _remove_stale_temp_files(out: Path) -> None:
     from kg.cache import CACHE_DIR
     for tmp in list(out.glob(".*.tmp")) + list((out / CACHE_DIR).glob("*.tmp")):
         tmp.unlink(missing_ok=True)
-    for folder in (out / CACHE_DIR).glob(PAGES_STORE_PREFIX + "*"):    # (earlier versions' temporary stores)
-        shutil.rmtree(folder, ignore_errors=True)
+    for pattern in EARLIER_PAGE_STORES:
+        for path in (out / CACHE_DIR).glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+# the stores earlier versions made the pages from (pages-store-*: temporary; union-store*:
+# kept between builds, as large as graph.ttl and graph.trig together)
+EARLIER_PAGE_STORES = ("pages-store-*", "union-store", "union-store.*")
 
 
 STORE_MARKER = "kfq-kg-store"
@@ -196,25 +205,29 @@ def _without_cycle_collection():
 
 def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> BuildReport:
     t0 = time.perf_counter()
-    report = _build_graph(inputs, out, jobs, validate_shapes, full, progress)
+    from kg.cache import CACHE_DIR
+    from kg.page_facts import SpeechRows
+    rows = SpeechRows(out / CACHE_DIR, reuse=not full) if html else None
+    report = _build_graph(inputs, out, jobs, validate_shapes, full, progress, rows)
     if html:
         # the speeches' Python objects are gone by now (they were _build_graph's): their
-        # memory goes back before the pages' store is loaded (in a rebuild of 10,000 speeches, 1.2 GB → 0.39)
+        # memory goes back before the pages are made
         _give_back_freed_memory()
         from kg.report import render_report
         from kg.analysis import mention_index
-        store, on_disk = _pages_store(out, fresh=full)
-        index = mention_index(store)         # read once for both pages
-        report.outputs.append(render_view(store, out / "graph.html", index=index, store_on_disk=on_disk,
+        rows.save()
+        facts = rows.facts(out / "build.ttl")
+        index = mention_index(facts)         # read once for both pages
+        report.outputs.append(render_view(facts, out / "graph.html", index=index,
                                           max_nodes=DEFAULT_VIEW_NODES))
-        report.outputs.append(render_report(store, out / "report.html", index=index))
+        report.outputs.append(render_report(facts, out / "report.html", index=index))
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _build_graph(inputs, out: Path, jobs, validate_shapes, full, progress) -> BuildReport:
+def _build_graph(inputs, out: Path, jobs, validate_shapes, full, progress, rows=None) -> BuildReport:
     """Everything of a build but the pages: read, extract, link, write the graph files
-    and build.ttl, validate."""
+    and build.ttl (handing each speech's own quads to ``rows``, for the pages), validate."""
     from kg import graph, link, read
     started = datetime.now(timezone.utc)
     report = BuildReport()
@@ -229,7 +242,7 @@ def _build_graph(inputs, out: Path, jobs, validate_shapes, full, progress) -> Bu
     from kg.cache import CACHE_DIR
     report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR)
     graphs = graph.SpeechGraphs(extractions, entities, report.duplicates)
-    report.outputs = graph.write_speech_graphs(graphs, out, reuse=not full)
+    report.outputs = graph.write_speech_graphs(graphs, out, reuse=not full, rows=rows)
     graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
                                  [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
                                   for d in documents])
@@ -362,25 +375,6 @@ def reads_named_graphs(sparql: str) -> bool:
     return uses_keyword(sparql, "GRAPH", "FROM")
 
 
-def _pages_store(out: Path, fresh: bool = False):
-    """(store, whether it is on disk): the union the pages are made from, parsed into
-    memory (in Rust: faster than handing over Python quads), or, for a graph.ttl over
-    PAGES_IN_MEMORY_AT_MOST bytes, the on-disk store the folder's cache keeps between builds,
-    brought up to date from what changed (:mod:`kg.union_store`; loaded whole if ``fresh``).
-    In memory the union of 10,000 speeches takes 1.9 GB; on disk the build's peak is
-    1.5 GB, for pages made about 3x more slowly."""
-    if (out / "graph.ttl").stat().st_size <= PAGES_IN_MEMORY_AT_MOST:
-        return open_union(out), False
-    from kg import union_store
-    from kg.cache import CACHE_DIR
-    (out / CACHE_DIR).mkdir(parents=True, exist_ok=True)
-    return union_store.open_updated(out, CACHE_DIR, fresh=fresh), True
-
-
-PAGES_IN_MEMORY_AT_MOST = 100 * 2**20      # bytes of graph.ttl (about 2,500 speeches)
-PAGES_STORE_PREFIX = "pages-store-"
-
-
 def open_union(out):
     """A store with just the default graph :func:`open_store` would give (the union of the
     speeches' graphs, graph.ttl, and build.ttl): what the pages and ``stats`` read, in
@@ -460,12 +454,12 @@ def _last_statement_end(text: bytes) -> int:
     return 0
 
 
-def render_view(source, path, *, index=None, store_on_disk: bool = False, **selection) -> str:
-    """Write an HTML view of ``source`` (a folder, a graph file or an open store; ``index``:
-    its :func:`kg.analysis.mention_index` if the caller has it; ``store_on_disk``: an open
-    store kept on disk, see :func:`kg.viz.load_view`)."""
+def render_view(source, path, *, index=None, **selection) -> str:
+    """Write an HTML view of ``source`` (a folder, a graph file, an open store or its
+    :mod:`kg.page_facts`; ``index``: its :func:`kg.analysis.mention_index` if the caller
+    has it)."""
     from kg import viz
-    view = viz.load_view(source, index, store_on_disk)
+    view = viz.load_view(source, index)
     if selection:
         view = viz.select(view, **selection)
     viz.render_html(view, path)
@@ -601,22 +595,14 @@ def update(source, sparql: str) -> tuple[int, int]:
     return before, len(quads)
 
 
-DUPLICATES_QUERY = """
-PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?copy ?original ?similarity WHERE {
-  ?x a kfq:Duplication ; kfq:duplicate/dcterms:identifier ?copy ;
-     kfq:original/dcterms:identifier ?original ; kfq:similarity ?similarity .
-} ORDER BY ?copy"""
-
-
 def stats(source, top: int = 5, index=None) -> dict:
     """Speeches, triples, entities and speeches per type, and the most mentioned entities
     (speeches that are copies of another are not counted)."""
     from collections import Counter
     from kg.analysis import mention_index
-    store = open_store(source, named_graphs=False)
-    index = index or mention_index(store)
+    from kg.page_facts import open_facts
+    facts = open_facts(source)
+    index = index or mention_index(facts)
     entities, speeches, mentioned_by = {}, {}, Counter()
     for doc, ents in index.originals():
         for e in ents:
@@ -631,10 +617,10 @@ def stats(source, top: int = 5, index=None) -> dict:
         etype, label = index.entities[e]
         if len(tops.setdefault(etype, [])) < top:
             tops[etype].append((label, mentioned_by[e]))
-    triples = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
-    duplicates = [(r["copy"].value, r["original"].value, float(r["similarity"].value))
-                  for r in store.query(DUPLICATES_QUERY)]
-    return {"speeches": len(index.documents), "triples": int(triples), "duplicates": duplicates,
+    duplicates = sorted((index.ids[copy], index.ids[original], float(similarity))
+                        for copy, original, similarity in facts.rows("duplications")
+                        if copy in index.ids and original in index.ids)
+    return {"speeches": len(index.documents), "triples": facts.triple_count(), "duplicates": duplicates,
             "types": {t: per_type[t] for t in sorted(per_type, key=_type_order)},
             "top": {t: tops[t] for t in sorted(tops, key=_type_order)}}
 

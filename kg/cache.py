@@ -112,8 +112,9 @@ def prune(out_dir: Path, keep_ids) -> int:
         return 0
     keep = {_entry_path(out_dir, i).name for i in keep_ids}
     removed = 0
-    for path in folder.glob("*.json"):          # entries only: other caches live beside them
-        if path.name not in keep:
+    for path in folder.glob("*.json"):
+        # entries only (named by a 32-digit hash): other caches live beside them
+        if len(path.stem) == 32 and path.name not in keep:
             path.unlink(missing_ok=True)
             removed += 1
     return removed

@@ -369,12 +369,13 @@ def _block(items: list, rdf_format) -> bytes:
     return text[len(header):]
 
 
-def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True) -> list[str]:
+def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=None) -> list[str]:
     """graph.trig and graph.ttl from ``graphs``, speech by speech (neither file's content
     is ever held whole in memory: at 10,000 speeches the union alone is millions of
     triples). With ``reuse``, a speech whose blocks the last build into ``out_dir`` wrote
-    from the same inputs is copied from the old files (:mod:`kg.blocks`); returns the
-    paths written."""
+    from the same inputs is copied from the old files (:mod:`kg.blocks`). ``rows`` (a
+    :class:`kg.page_facts.SpeechRows`) is given each speech's own quads for the pages, and
+    the shared triples, as Turtle, in ``rows.shared_turtle``. Returns the paths written."""
     from kg import blocks
     from kg.cache import CACHE_DIR
     out = Path(out_dir)
@@ -392,23 +393,37 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True) -> li
                     seen.add(t)
                     union_shared.append(t)
             key = graphs.key(ex, digests)
-            parts = previous.get(ex.document.id, key) or _speech_blocks(graphs, ex, shared)
+            copied = previous.get(ex.document.id, key)
+            parts = copied or _speech_blocks(graphs, ex, shared)
             written[ex.document.id] = [key, trig.tell(), len(parts[0]), ttl.tell(), len(parts[1])]
             trig.write(parts[0])
             ttl.write(parts[1])
-        ttl.write(_block([ox.Triple(s, p, o) for s, p, o in union_shared], ox.RdfFormat.TURTLE))
+            if rows is not None:
+                rows.add(ex.document.id, key, (lambda b=parts[1]: _parsed(ttl_header + b)) if copied
+                         else (lambda own=parts[2]: own))
+        shared_block = _block([ox.Triple(s, p, o) for s, p, o in union_shared], ox.RdfFormat.TURTLE)
+        ttl.write(shared_block)
     blocks.save(out, CACHE_DIR, written)
+    if rows is not None:
+        rows.shared_turtle = ttl_header + shared_block
     return [str(out / "graph.ttl"), str(out / "graph.trig")]
 
 
-def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes]:
-    """(the speech's named graph in TriG, its own triples in Turtle), made afresh."""
+def _parsed(turtle: bytes) -> list[ox.Quad]:
+    return list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+
+
+def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes, list[ox.Quad]]:
+    """(the speech's named graph in TriG, its own triples in Turtle, their quads), made
+    afresh."""
     d = ox.NamedNode(document_iri(ex.document.id))
     own = _unique(graphs.own(ex, d))
     quads = speech_quads(d, own, shared)
     # a quad's .triple, not a new ox.Triple: pyoxigraph's constructors take 1.2 µs more
     # when the object is a literal (most of ours are)
-    return _block(quads, ox.RdfFormat.TRIG), _block([q.triple for q in quads[:len(own)]], ox.RdfFormat.TURTLE)
+    own_quads = quads[:len(own)]
+    return (_block(quads, ox.RdfFormat.TRIG), _block([q.triple for q in own_quads], ox.RdfFormat.TURTLE),
+            own_quads)
 
 
 def write_graph(quads: list[ox.Quad], out_dir, triples: list[ox.Triple] | None = None) -> list[str]:

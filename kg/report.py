@@ -9,17 +9,12 @@ PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
-TARGETS = PREFIXES + """SELECT ?target ?indicator ?value ?unit ?amount ?year
-       (GROUP_CONCAT(DISTINCT ?id; SEPARATOR=" ") AS ?speeches) WHERE {
-  ?t a kfq:Target ; rdfs:label ?target . ?doc kfq:mentions ?t ; dcterms:identifier ?id .
+# every target with its fields; the speeches that mention it come from the mention index
+TARGETS = PREFIXES + """SELECT ?t ?target ?indicator ?value ?unit ?amount ?year WHERE {
+  ?t a kfq:Target ; rdfs:label ?target .
   OPTIONAL { ?t kfq:indicator ?indicator } OPTIONAL { ?t kfq:valueText ?value }
-  OPTIONAL { ?t kfq:unit ?unit } OPTIONAL { ?t kfq:amount ?amount } OPTIONAL { ?t kfq:year ?year }
-} GROUP BY ?target ?indicator ?value ?unit ?amount ?year ORDER BY ?speeches ?target"""
-SPEECHES = PREFIXES + """SELECT ?id ?title ?original ?similarity (COUNT(DISTINCT ?e) AS ?entities) WHERE {
-  ?doc a kfq:Document ; dcterms:identifier ?id . OPTIONAL { ?doc dcterms:title ?title }
-  OPTIONAL { ?doc kfq:mentions ?e }
-  OPTIONAL { ?x kfq:duplicate ?doc ; kfq:original/dcterms:identifier ?original ; kfq:similarity ?similarity }
-} GROUP BY ?id ?title ?original ?similarity ORDER BY ?id"""
+  OPTIONAL { ?t kfq:unit ?unit } OPTIONAL { ?t kfq:amount ?amount } OPTIONAL { ?t kfq:year ?year } }"""
+TARGET_COLUMNS = ("target", "indicator", "value", "unit", "amount", "year")
 # every typed, labelled entity in the graph (api.stats counts only those that a speech
 # other than a copy mentions; the build summary counts them as extracted)
 TYPE_COUNTS = PREFIXES + """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?type ; rdfs:label ?label }
@@ -45,24 +40,57 @@ def format_amount(raw: str) -> str:
 
 def report_data(source, top: int = 15, index=None) -> dict:
     from kg import api
-    from kg.viz import TYPE_NAMES, VIEW_TYPES, natural_key
-    s = api.stats(source, top, index)
-    store = api.open_store(source, named_graphs=False)
-    targets = [{k: _value(r[k]) for k in ("target", "indicator", "value", "unit", "amount", "year", "speeches")}
-               for r in store.query(TARGETS)]
-    for t in targets:
-        t["speeches"] = " ".join(sorted(t["speeches"].split(), key=natural_key))
-        t["amount_text"] = format_amount(t["amount"])
-    targets.sort(key=lambda t: (natural_key(t["speeches"]), t["target"]))
-    speeches = [{k: _value(r[k]) for k in ("id", "title", "original", "similarity", "entities")}
-                for r in store.query(SPEECHES)]
-    speeches.sort(key=lambda d: natural_key(d["id"]))
-    totals = {r["type"].value.rsplit("#", 1)[-1]: int(r["n"].value) for r in store.query(TYPE_COUNTS)}
+    from kg.analysis import mention_index
+    from kg.page_facts import open_facts
+    from kg.viz import TYPE_NAMES, VIEW_TYPES
+    facts = open_facts(source)
+    index = index or mention_index(facts)
+    s = api.stats(facts, top, index)
+    totals = {r["type"].value.rsplit("#", 1)[-1]: int(r["n"].value) for r in facts.query(TYPE_COUNTS)}
     cards = [{"type": t, "name": TYPE_NAMES.get(t, t), "entities": totals[t],
               "outside_copies": s["types"].get(t, {}).get("entities", 0)}
              for t in VIEW_TYPES if t in totals]
-    return {"stats": s, "targets": targets, "speeches": speeches, "cards": cards,
+    return {"stats": s, "targets": _targets(facts, index), "speeches": _speeches(facts, index), "cards": cards,
             "top_industries": s["top"].get("Industry", []), "top_zones": s["top"].get("Zone", [])}
+
+
+def _targets(facts, index) -> list[dict]:
+    """A row per target (targets alike in every column are one row), with the speeches
+    that mention it, copies included; targets no speech mentions are left out."""
+    from kg.viz import natural_key
+    speeches_of: dict[str, set] = {}
+    for doc, ents in index.mentions.items():
+        if doc in index.ids:
+            for e in ents:
+                speeches_of.setdefault(e, set()).add(index.ids[doc])
+    rows: dict[tuple, set] = {}
+    for t, *columns in facts.query(TARGETS):
+        if speeches_of.get(t.value):
+            rows.setdefault(tuple(_value(c) for c in columns), set()).update(speeches_of[t.value])
+    targets = []
+    for columns, ids in rows.items():
+        row = dict(zip(TARGET_COLUMNS, columns))
+        row["speeches"] = " ".join(sorted(ids, key=natural_key))
+        row["amount_text"] = format_amount(row["amount"])
+        targets.append(row)
+    return sorted(targets, key=lambda t: (natural_key(t["speeches"]), t["target"], t["indicator"], t["value"],
+                                          t["unit"], t["amount"], t["year"]))
+
+
+def _speeches(facts, index) -> list[dict]:
+    """A row per speech: identifier, title, the speech it repeats and how closely, and how
+    many entities it names."""
+    from kg.viz import natural_key
+    titles: dict[str, str] = {}
+    for doc_id, title, _ in facts.rows("titles"):
+        titles[doc_id] = min(titles.get(doc_id, title or ""), title or "")
+    originals = {copy: (original, similarity) for copy, original, similarity in facts.rows("duplications")}
+    speeches = []
+    for doc, doc_id in index.ids.items():
+        original, similarity = originals.get(doc, (None, ""))
+        speeches.append({"id": doc_id, "title": titles.get(doc_id, ""), "original": index.ids.get(original, ""),
+                         "similarity": similarity, "entities": str(len(index.mentions.get(doc, ())))})
+    return sorted(speeches, key=lambda d: natural_key(d["id"]))
 
 
 def render_report(source, path, index=None) -> str:

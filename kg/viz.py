@@ -64,29 +64,6 @@ EDGE_QUERY = PREFIXES + f"""
 SELECT DISTINCT ?s ?p ?o WHERE {{
   VALUES ?p {{ {" ".join("kfq:" + r for r in RELATIONS)} }}
   ?s ?p ?o }}"""
-DOC_QUERY = PREFIXES + """
-SELECT DISTINCT ?id ?title ?copy WHERE { ?doc a kfq:Document ; dcterms:identifier ?id .
-  OPTIONAL { ?doc dcterms:title ?title }
-  OPTIONAL { ?doc kfq:duplicateOf ?original BIND(true AS ?copy) } }"""
-# mentions and their sentences read apart and joined in Python: a sentence's text then
-# crosses from the store once, not once per mention in it (30 % faster at 1,000 speeches)
-MENTION_QUERY = PREFIXES + """
-SELECT ?e ?s ?b ?end WHERE {
-  ?m kfq:mentionOf ?e ; kfq:inSentence ?s ; nif:beginIndex ?b ; nif:endIndex ?end }"""
-# The same rows, each property read apart and the four hash-joined: on an on-disk store
-# (RocksDB) a third faster than one lookup per mention and property (10,000 speeches:
-# 12 s against 17-20 s); in memory, where lookups are cheap, 2.5 times slower.
-MENTION_QUERY_ON_DISK = PREFIXES + """
-SELECT ?e ?s ?b ?end WHERE {
-  { SELECT ?m ?e WHERE { ?m kfq:mentionOf ?e } }
-  { SELECT ?m ?s WHERE { ?m kfq:inSentence ?s } }
-  { SELECT ?m ?b WHERE { ?m a kfq:Mention ; nif:beginIndex ?b } }
-  { SELECT ?m ?end WHERE { ?m a kfq:Mention ; nif:endIndex ?end } } }"""
-# the speech's identifier comes from the mention index, not from a join per sentence
-# (a third less time on an on-disk store at 10,000 speeches)
-SENTENCE_QUERY = PREFIXES + """
-SELECT ?s ?doc ?text ?sb WHERE {
-  ?s a kfq:Sentence ; kfq:inDocument ?doc ; nif:isString ?text ; nif:beginIndex ?sb }"""
 
 
 # ---------------------------------------------------------------- reading the graph
@@ -97,24 +74,18 @@ def graph_path(source) -> Path:
     return graph_file(source)
 
 
-def _rows(store, query: str):
-    # the store's default graph is the union of the speeches' graphs (kg.api.open_store)
-    return store.query(query)
-
-
 def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1]
 
 
-def load_view(source, index=None, store_on_disk: bool = False) -> dict:
+def load_view(source, index=None) -> dict:
     """The graph as plain data for the page: ``nodes`` (entities with labels, aliases,
-    speeches, fields, roles, source sentences), ``edges`` and ``documents``; ``index``: the
-    store's :func:`kg.analysis.mention_index`, if the caller has read it already;
-    ``store_on_disk``: ``source`` is a store on disk, where the mentions are read in a shape
-    that suits it (:data:`MENTION_QUERY_ON_DISK`)."""
-    from kg.api import open_store
+    speeches, fields, roles, source sentences), ``edges`` and ``documents``. ``source``: a
+    folder, a graph file, a store or its :mod:`kg.page_facts`; ``index``: its
+    :func:`kg.analysis.mention_index`, if the caller has read it already."""
     from kg.analysis import community_of, mention_index, projection
-    store = open_store(source, named_graphs=False)
+    from kg.page_facts import open_facts
+    store = open_facts(source)
     index = index or mention_index(store)
     nodes = _entities(index)
     copies = {index.ids[d] for d in index.copies if d in index.ids}
@@ -122,16 +93,16 @@ def load_view(source, index=None, store_on_disk: bool = False) -> dict:
         for e in ents:
             if e in nodes and doc in index.ids:
                 nodes[e]["speeches"].append(index.ids[doc])
-    for e, alias in _rows(store, ALIAS_QUERY):
+    for e, alias in store.query(ALIAS_QUERY):
         if e.value in nodes:
             nodes[e.value]["aliases"].append(alias.value)
-    for e, p, o in _rows(store, FIELD_QUERY):
+    for e, p, o in store.query(FIELD_QUERY):
         if e.value in nodes:
             nodes[e.value]["fields"][_local(p.value)] = o.value
-    for person, role in _rows(store, ROLE_QUERY):
+    for person, role in store.query(ROLE_QUERY):
         if person.value in nodes:
             nodes[person.value]["roles"].append(role.value)
-    _attach_mentions(store, nodes, index.ids, MENTION_QUERY_ON_DISK if store_on_disk else MENTION_QUERY)
+    _attach_mentions(store, nodes, index.ids)
     for n in nodes.values():
         n["aliases"] = sorted(set(n["aliases"]) - {n["label"]})
         n["roles"] = sorted(set(n["roles"]))
@@ -142,13 +113,13 @@ def load_view(source, index=None, store_on_disk: bool = False) -> dict:
     for n in nodes.values():
         n["community"] = groups.get(n["id"], -1)
     edges = [{"from": s.value, "to": o.value, "relation": _local(p.value)}
-             for s, p, o in _rows(store, EDGE_QUERY) if s.value in nodes and o.value in nodes]
+             for s, p, o in store.query(EDGE_QUERY) if s.value in nodes and o.value in nodes]
     titles: dict[str, str] = {}
-    for doc_id, title, copy in _rows(store, DOC_QUERY):
-        title = title.value if title is not None else ""
-        titles[doc_id.value] = min(titles.get(doc_id.value, title), title) or title
+    for doc_id, title, copy in store.rows("titles"):
+        title = title or ""
+        titles[doc_id] = min(titles.get(doc_id, title), title) or title
         if copy is not None:
-            copies.add(doc_id.value)
+            copies.add(doc_id)
     return {
         "nodes": sorted(nodes.values(), key=_rank),
         "edges": sorted(edges, key=lambda e: (e["from"], e["relation"], e["to"])),
@@ -180,28 +151,27 @@ def _entities(index) -> dict[str, dict]:
             for iri, (etype, label) in index.entities.items() if etype in _TYPE_RANK}
 
 
-def _attach_mentions(store, nodes: dict[str, dict], ids: dict[str, str],
-                     mention_query: str = MENTION_QUERY) -> None:
+def _attach_mentions(facts, nodes: dict[str, dict], ids: dict[str, str]) -> None:
     """Each entity's source sentences, at most MAX_SENTENCES_PER_ENTITY, taken in turn from
     its speeches so one long speech does not crowd out the others; offsets are made
     relative to the sentence."""
     per_entity: dict[str, dict[str, dict]] = defaultdict(dict)   # entity → (doc, sb) → mention
-    # solutions unpacked by position: looking terms up by name took a third of the time
     sentences = {}
-    for s, doc, text, sentence_start in _rows(store, SENTENCE_QUERY):
-        if doc.value in ids:
-            sentences[s.value] = (ids[doc.value], text.value, int(sentence_start.value))
-    for e, s, b, end in _rows(store, mention_query):
-        entity, sentence = e.value, sentences.get(s.value)
+    for s, doc, text, sentence_start in facts.rows("sentences"):
+        if doc in ids:
+            sentences[s] = (ids[doc], text, int(sentence_start))
+    for entity, s, b, end in facts.rows("spans"):
+        sentence = sentences.get(s)
         if entity not in nodes or sentence is None:
             continue
         doc, text, sentence_start = sentence
-        begin, end = int(b.value) - sentence_start, int(end.value) - sentence_start
+        begin, end = int(b) - sentence_start, int(end) - sentence_start
         if not 0 <= begin <= end <= len(text):
             continue                      # inconsistent offsets: show nothing rather than a wrong mark
         key = (doc, sentence_start)
         found = per_entity[entity].get(key)
-        if found is None or begin < found["begin"]:
+        # the first mention in the sentence (the rows come in no set order)
+        if found is None or (begin, end) < (found["begin"], found["end"]):
             per_entity[entity][key] = {"doc": doc, "sentence": text, "begin": begin, "end": end}
     for entity, by_sentence in per_entity.items():
         by_doc: dict[str, list] = defaultdict(list)

@@ -120,54 +120,49 @@ def test_pages_of_a_build_equal_pages_made_from_its_files(tmp_path):
     assert (tmp_path / "report.html").read_bytes() == (out / "report.html").read_bytes()
 
 
-def _union_of_files(out):
-    """The quads of a store loaded afresh from graph.ttl and build.ttl (a store gives terms
-    as it keeps them, so stores are compared with stores)."""
-    return set(api.open_union(out))
+def _pages(out):
+    return {page: (out / page).read_bytes() for page in ("graph.html", "report.html")}
 
 
-def _kept_store(out):
-    import pyoxigraph as ox
-    from kg import union_store
-    return set(ox.Store.read_only(str(out / cache.CACHE_DIR / union_store.STORE_DIR)))
-
-
-def test_pages_of_a_large_graph_come_from_a_store_on_disk_alike(tmp_path, monkeypatch):
-    """Above the size limit the pages' store is on disk (memory stays bounded) and kept
-    between builds: the pages are the same, and the store holds exactly the files."""
-    src = corpus(tmp_path / "in")
-    api.build([str(src)], str(tmp_path / "memory"))
-    monkeypatch.setattr(api, "PAGES_IN_MEMORY_AT_MOST", 0)
-    api.build([str(src)], str(tmp_path / "disk"))
-    for page in ("graph.html", "report.html"):
-        assert (tmp_path / "disk" / page).read_bytes() == (tmp_path / "memory" / page).read_bytes()
-    assert _kept_store(tmp_path / "disk") == _union_of_files(tmp_path / "disk")
-
-
-def test_the_kept_store_is_updated_to_what_a_fresh_load_gives(tmp_path, monkeypatch):
-    from kg import union_store
-    monkeypatch.setattr(api, "PAGES_IN_MEMORY_AT_MOST", 0)
-    monkeypatch.setattr(union_store, "UPDATE_AT_MOST", 1.0)      # update even when most changed
-    loads = []
-    real_load = union_store._load_whole
-    monkeypatch.setattr(union_store, "_load_whole", lambda store, out: loads.append(out) or real_load(store, out))
+def test_a_rebuild_makes_its_pages_from_kept_rows_alike(tmp_path, monkeypatch):
+    """A rebuild reads the unchanged speeches' page rows from the cache; its pages are what
+    a fresh build gives and what the files give."""
+    from kg import page_facts
+    from kg.report import render_report
     src, out = corpus(tmp_path / "in", ["a.txt", "b.txt"]), tmp_path / "out"
     api.build([str(src)], str(out))
-    steps = [lambda: corpus(src, ["c.txt"]),                                  # a speech comes
-             lambda: (src / "a.txt").write_text(SPEECHES["a.txt"].replace("500", "700"), encoding="utf-8"),
-             lambda: (src / "b.txt").unlink(),                                # one goes
-             lambda: (src / "d.txt").write_text(SPEECHES["c.txt"].replace("综合保税区", "“综合保税区”"),
-                                                encoding="utf-8")]            # another alias
-    for step in steps:
-        step()
-        api.build([str(src)], str(out))
-        assert _kept_store(out) == _union_of_files(out)
-    assert len(loads) == 1                      # only the first build loaded it whole
-    (out / cache.CACHE_DIR / union_store.MARKER).unlink()                   # as if an update was killed
+    made = []
+    real = page_facts.speech_rows
+    monkeypatch.setattr(page_facts, "speech_rows", lambda quads: made.append(1) or real(quads))
+    corpus(src, ["c.txt"])                                                     # a speech comes
+    (src / "d.txt").write_text(SPEECHES["a.txt"], encoding="utf-8")           # and a copy of one
+    report = api.build([str(src)], str(out))
+    assert [(d.document, d.original) for d in report.duplicates] == [("d", "a")]
+    assert len(made) == 2                                 # the rows of a and b were kept
+    api.build([str(src)], str(tmp_path / "fresh"), full=True)
+    assert _pages(out) == _pages(tmp_path / "fresh")
+    api.render_view(out, tmp_path / "view.html", max_nodes=api.DEFAULT_VIEW_NODES)
+    render_report(out, tmp_path / "report.html")
+    assert (tmp_path / "view.html").read_bytes() == (out / "graph.html").read_bytes()
+    assert (tmp_path / "report.html").read_bytes() == (out / "report.html").read_bytes()
+    (out / cache.CACHE_DIR / page_facts.ROWS_FILE).write_text("{not json", encoding="utf-8")
+    made.clear()
     api.build([str(src)], str(out))
-    assert len(loads) == 2 and _kept_store(out) == _union_of_files(out)
-    api.build([str(src)], str(out), full=True)
-    assert len(loads) == 3 and _kept_store(out) == _union_of_files(out)
+    assert len(made) == 4 and _pages(out) == _pages(tmp_path / "fresh")      # unreadable: made again
+
+
+def test_the_build_facts_count_the_triples_of_the_union(tmp_path):
+    from kg import page_facts
+    src, out = corpus(tmp_path / "in"), tmp_path / "out"
+    (src / "d.txt").write_text(SPEECHES["a.txt"], encoding="utf-8")
+    api.build([str(src)], str(out))
+    for kept in (False, True):                     # rows made afresh, then the kept ones
+        rows = page_facts.SpeechRows(out / cache.CACHE_DIR, reuse=kept)
+        api._build_graph([str(src)], out, 1, False, False, None, rows)
+        assert rows.reused == (4 if kept else 0)
+        facts = rows.facts(out / "build.ttl")
+        assert facts.triple_count() == len(api.open_union(out))
+        assert api.stats(facts) == api.stats(out)
 
 
 def test_the_pipeline_version_covers_every_module_the_extractors_import():

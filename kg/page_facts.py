@@ -1,0 +1,174 @@
+"""What the pages (graph.html, report.html) and ``kg stats`` read from a graph.
+
+They read two kinds of facts, both by SPARQL. *Speech facts* lie within one speech's own
+triples (:mod:`kg.graph`: the speech, its mentions and their sentences, its copies): which
+entities it mentions, where each mention lies, the sentences' text, the speech's
+identifier, title and duplication. *Entity facts* (types, labels, fields, roles,
+relations) lie in the shared triples and build.ttl.
+
+:class:`StoreFacts` reads both from a store of the whole union (``kg render``, ``kg stats``
+on a folder). A build uses :class:`BuildFacts`: each speech's rows, answered by the same
+queries over that speech's own triples and kept in the folder's cache under the speech's
+block key (:mod:`kg.blocks`), so a rebuild reads the rows of unchanged speeches instead of
+loading the union into a store and querying all of it again; the entity facts come from
+a store of the shared triples alone (a tenth of the union).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import json
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+
+PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+"""
+# name → query whose every solution lies in one speech's own triples
+SPEECH_QUERIES = {
+    # (speech, entity)
+    "mentions": PREFIXES + "SELECT ?doc ?e WHERE { ?doc kfq:mentions ?e }",
+    # (speech, identifier, the speech it repeats)
+    "documents": PREFIXES + """SELECT ?doc ?id ?copy WHERE { ?doc a kfq:Document .
+  OPTIONAL { ?doc dcterms:identifier ?id } OPTIONAL { ?doc kfq:duplicateOf ?copy } }""",
+    # (identifier, title, "true" if a copy)
+    "titles": PREFIXES + """SELECT DISTINCT ?id ?title ?copy WHERE {
+  ?doc a kfq:Document ; dcterms:identifier ?id . OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?doc kfq:duplicateOf ?original BIND(true AS ?copy) } }""",
+    # (sentence, speech, text, begin): mentions and sentences are read apart and joined in
+    # Python, so that a sentence's text crosses from the store once, not once per mention
+    "sentences": PREFIXES + """SELECT ?s ?doc ?text ?sb WHERE {
+  ?s a kfq:Sentence ; kfq:inDocument ?doc ; nif:isString ?text ; nif:beginIndex ?sb }""",
+    # (entity, sentence, begin, end)
+    "spans": PREFIXES + """SELECT ?e ?s ?b ?end WHERE {
+  ?m kfq:mentionOf ?e ; kfq:inSentence ?s ; nif:beginIndex ?b ; nif:endIndex ?end }""",
+    # (copy, original, similarity)
+    "duplications": PREFIXES + """SELECT ?copy ?original ?similarity WHERE {
+  ?x a kfq:Duplication ; kfq:duplicate ?copy ; kfq:original ?original ; kfq:similarity ?similarity }""",
+}
+COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+ROWS_FILE = "page-facts.json"
+
+
+def values(solutions) -> list[tuple]:
+    """Solutions as tuples of their terms' values (None where unbound)."""
+    return [tuple(None if t is None else t.value for t in row) for row in solutions]
+
+
+class StoreFacts:
+    """The facts of a store holding the whole union."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def query(self, sparql: str):
+        """Solutions of a query over the entity facts."""
+        return self.store.query(sparql)
+
+    def rows(self, name: str) -> list[tuple]:
+        return values(self.store.query(SPEECH_QUERIES[name]))
+
+    def triple_count(self) -> int:
+        return int(next(iter(self.store.query(COUNT_QUERY)))[0].value)
+
+
+class BuildFacts:
+    """The facts of a build: each speech's rows (``speech_rows``: speech id → (its own
+    triples' number, name → rows)) and a store of the shared triples and build.ttl."""
+
+    def __init__(self, shared_store, speech_rows: dict[str, tuple[int, dict[str, list]]]):
+        self.store = shared_store
+        self.speech_rows = speech_rows
+
+    def query(self, sparql: str):
+        return self.store.query(sparql)
+
+    def rows(self, name: str) -> list[tuple]:
+        return list(chain.from_iterable(self.speech_rows[d][1][name] for d in sorted(self.speech_rows)))
+
+    def triple_count(self) -> int:
+        # a speech's own triples are its own (their subjects are the speech's), so none is
+        # counted twice
+        return len(self.store) + sum(count for count, _ in self.speech_rows.values())
+
+
+def open_facts(source):
+    """The facts of ``source``: a folder, a graph file, an open store, or facts already."""
+    if isinstance(source, (StoreFacts, BuildFacts)):
+        return source
+    from kg.api import open_store
+    return StoreFacts(open_store(source, named_graphs=False))
+
+
+def speech_rows(quads) -> tuple[int, dict[str, list]]:
+    """(number, rows by query name) of one speech's own triples (quads in any graph)."""
+    import pyoxigraph as ox
+    store = ox.Store()
+    store.bulk_extend(quads)
+    rows = {name: values(store.query(q, use_default_graph_as_union=True)) for name, q in SPEECH_QUERIES.items()}
+    return len(store), rows
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    """The rows depend on this module's queries (and pyoxigraph's answers)."""
+    import pyoxigraph as ox
+    return hashlib.sha256(Path(__file__).read_bytes() + ox.__version__.encode()).hexdigest()[:16]
+
+
+class SpeechRows:
+    """A build's per-speech rows, those of the last build (in ``folder``) reused where a
+    speech's block key is unchanged."""
+
+    def __init__(self, folder: Path | None, reuse: bool = True):
+        self.path = folder / ROWS_FILE if folder else None
+        self.previous: dict[str, tuple] = self._load() if reuse and self.path else {}
+        self.rows: dict[str, tuple[int, dict[str, list]]] = {}
+        self.keys: dict[str, str] = {}
+        self.reused = 0
+        self.shared_turtle = b""          # the shared triples (kg.graph.write_speech_graphs)
+
+    def _load(self) -> dict:
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                data = json.load(f)
+            if data.get("version") != _version():
+                return {}
+            return {d: (key, (count, rows)) for d, (key, count, rows) in data["speeches"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}                      # unreadable: every speech's rows are made again
+
+    def add(self, doc_id: str, key: str, own_quads) -> None:
+        """The speech's rows: the last build's if its key is the same, else made from
+        ``own_quads()``."""
+        known = self.previous.get(doc_id)
+        if known is not None and known[0] == key:
+            self.rows[doc_id] = known[1]
+            self.reused += 1
+        else:
+            self.rows[doc_id] = speech_rows(own_quads())
+        self.keys[doc_id] = key
+
+    def save(self) -> None:
+        if not self.path:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        speeches = {d: (self.keys[d], count, rows) for d, (count, rows) in self.rows.items()}
+        with open(tmp, "w", encoding="utf-8") as f:
+            # dumps, not dump: json.dump streams in pure Python (5x slower)
+            f.write(json.dumps({"version": _version(), "speeches": speeches}, ensure_ascii=False))
+        os.replace(tmp, self.path)
+
+    def facts(self, build_info: Path) -> BuildFacts:
+        """The build's facts: these rows, and a store of the shared triples and
+        ``build_info`` (build.ttl)."""
+        import pyoxigraph as ox
+        store = ox.Store()
+        store.bulk_load(self.shared_turtle, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        if build_info.exists():
+            store.bulk_load(path=str(build_info), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        return BuildFacts(store, self.rows)
