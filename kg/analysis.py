@@ -15,7 +15,6 @@ import networkx as nx
 
 PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 # The entity types here, who mentions what and the speeches (kg.page_facts): plain scans
 # joined in Python; one query joining them (with the type filter and the copy test per

@@ -377,8 +377,9 @@ def reads_named_graphs(sparql: str) -> bool:
 
 def open_union(out):
     """A store with just the default graph :func:`open_store` would give (the union of the
-    speeches' graphs, graph.ttl, and build.ttl): what the pages and ``stats`` read, in
-    half the parsing (the named graphs are not loaded)."""
+    speeches' graphs, graph.ttl, and build.ttl): what ``kg render``, ``kg stats`` and a
+    query without named graphs read, in half the parsing (the named graphs are not
+    loaded)."""
     import pyoxigraph as ox
     store = ox.Store()
     for name in ("graph.ttl", "build.ttl"):
