@@ -399,7 +399,8 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
             trig.write(parts[0])
             ttl.write(parts[1])
             if rows is not None:
-                rows.add(ex.document.id, key, (lambda b=parts[1]: _parsed(ttl_header + b)) if copied
+                d = document_iri(ex.document.id)
+                rows.add(ex.document.id, key, d, (lambda b=parts[1], d=d: _parsed(ttl_header + b, d)) if copied
                          else (lambda own=parts[2]: own))
         shared_block = _block([ox.Triple(s, p, o) for s, p, o in union_shared], ox.RdfFormat.TURTLE)
         ttl.write(shared_block)
@@ -409,8 +410,10 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
     return [str(out / "graph.ttl"), str(out / "graph.trig")]
 
 
-def _parsed(turtle: bytes) -> list[ox.Quad]:
-    return list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+def _parsed(turtle: bytes, graph: str) -> list[ox.Quad]:
+    """A Turtle block's triples as quads in ``graph``."""
+    g = ox.NamedNode(graph)
+    return [ox.Quad(q.subject, q.predicate, q.object, g) for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
 
 
 def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes, list[ox.Quad]]:
