@@ -7,7 +7,6 @@ from pathlib import Path
 
 PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 # every target with its fields; the speeches that mention it come from the mention index
 TARGETS = PREFIXES + """SELECT ?t ?target ?indicator ?value ?unit ?amount ?year WHERE {

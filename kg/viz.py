@@ -50,8 +50,6 @@ PREFIXES = f"""
 PREFIX kfq: <{KFQ}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 """
 ALIAS_QUERY = PREFIXES + "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
 FIELD_QUERY = PREFIXES + f"""
@@ -85,37 +83,37 @@ def load_view(source, index=None) -> dict:
     :func:`kg.analysis.mention_index`, if the caller has read it already."""
     from kg.analysis import community_of, mention_index, projection
     from kg.page_facts import open_facts
-    store = open_facts(source)
-    index = index or mention_index(store)
+    facts = open_facts(source)
+    index = index or mention_index(facts)
     nodes = _entities(index)
     copies = {index.ids[d] for d in index.copies if d in index.ids}
     for doc, ents in index.mentions.items():
         for e in ents:
             if e in nodes and doc in index.ids:
                 nodes[e]["speeches"].append(index.ids[doc])
-    for e, alias in store.query(ALIAS_QUERY):
+    for e, alias in facts.query(ALIAS_QUERY):
         if e.value in nodes:
             nodes[e.value]["aliases"].append(alias.value)
-    for e, p, o in store.query(FIELD_QUERY):
+    for e, p, o in facts.query(FIELD_QUERY):
         if e.value in nodes:
             nodes[e.value]["fields"][_local(p.value)] = o.value
-    for person, role in store.query(ROLE_QUERY):
+    for person, role in facts.query(ROLE_QUERY):
         if person.value in nodes:
             nodes[person.value]["roles"].append(role.value)
-    _attach_mentions(store, nodes, index.ids)
+    _attach_mentions(facts, nodes, index.ids)
     for n in nodes.values():
         n["aliases"] = sorted(set(n["aliases"]) - {n["label"]})
         n["roles"] = sorted(set(n["roles"]))
         n["speeches"] = sorted(set(n["speeches"]), key=natural_key)
         # a copy of a speech (kfq:duplicateOf) is not a second speech mentioning it
         n["docs"] = max(1, len(set(n["speeches"]) - copies))
-    groups = community_of(projection(store, index=index))
+    groups = community_of(projection(facts, index=index))
     for n in nodes.values():
         n["community"] = groups.get(n["id"], -1)
     edges = [{"from": s.value, "to": o.value, "relation": _local(p.value)}
-             for s, p, o in store.query(EDGE_QUERY) if s.value in nodes and o.value in nodes]
+             for s, p, o in facts.query(EDGE_QUERY) if s.value in nodes and o.value in nodes]
     titles: dict[str, str] = {}
-    for doc_id, title, copy in store.rows("titles"):
+    for doc_id, title, copy in facts.rows("titles"):
         title = title or ""
         titles[doc_id] = min(titles.get(doc_id, title), title) or title
         if copy is not None:
