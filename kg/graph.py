@@ -374,7 +374,7 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
     is ever held whole in memory: at 10,000 speeches the union alone is millions of
     triples). With ``reuse``, a speech whose blocks the last build into ``out_dir`` wrote
     from the same inputs is copied from the old files (:mod:`kg.blocks`). ``rows`` (a
-    :class:`kg.page_facts.SpeechRows`) is given each speech's own quads for the pages, and
+    :class:`kg.page_facts.SpeechRows`) is given each speech's own triples for the pages, and
     the shared triples, as Turtle, in ``rows.shared_turtle``. Returns the paths written."""
     from kg import blocks
     from kg.cache import CACHE_DIR
@@ -399,8 +399,7 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
             trig.write(parts[0])
             ttl.write(parts[1])
             if rows is not None:
-                d = document_iri(ex.document.id)
-                rows.add(ex.document.id, key, d, (lambda b=parts[1], d=d: _parsed(ttl_header + b, d)) if copied
+                rows.add(ex.document.id, key, (lambda b=parts[1]: _parsed(ttl_header + b)) if copied
                          else (lambda own=parts[2]: own))
         shared_block = _block([ox.Triple(s, p, o) for s, p, o in union_shared], ox.RdfFormat.TURTLE)
         ttl.write(shared_block)
@@ -410,23 +409,21 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
     return [str(out / "graph.ttl"), str(out / "graph.trig")]
 
 
-def _parsed(turtle: bytes, graph: str) -> list[ox.Quad]:
-    """A Turtle block's triples as quads in ``graph``."""
-    g = ox.NamedNode(graph)
-    return [ox.Quad(q.subject, q.predicate, q.object, g) for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
+def _parsed(turtle: bytes) -> list[tuple]:
+    """A Turtle block's triples, as (subject, predicate, object)."""
+    return [(t.subject, t.predicate, t.object) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
 
 
-def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes, list[ox.Quad]]:
-    """(the speech's named graph in TriG, its own triples in Turtle, their quads), made
-    afresh."""
+def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes, list[tuple]]:
+    """(the speech's named graph in TriG, its own triples in Turtle, those triples as
+    (subject, predicate, object)), made afresh."""
     d = ox.NamedNode(document_iri(ex.document.id))
     own = _unique(graphs.own(ex, d))
     quads = speech_quads(d, own, shared)
     # a quad's .triple, not a new ox.Triple: pyoxigraph's constructors take 1.2 µs more
     # when the object is a literal (most of ours are)
-    own_quads = quads[:len(own)]
-    return (_block(quads, ox.RdfFormat.TRIG), _block([q.triple for q in own_quads], ox.RdfFormat.TURTLE),
-            own_quads)
+    return (_block(quads, ox.RdfFormat.TRIG), _block([q.triple for q in quads[:len(own)]], ox.RdfFormat.TURTLE),
+            own)
 
 
 def write_graph(quads: list[ox.Quad], out_dir, triples: list[ox.Triple] | None = None) -> list[str]:

@@ -1,67 +1,121 @@
 """What the pages (graph.html, report.html) and ``kg stats`` read from a graph.
 
-They read two kinds of facts, both by SPARQL. *Speech facts* lie within one speech's own
-triples (:mod:`kg.graph`: the speech, its mentions and their sentences, its copies): which
+They read two kinds of facts. *Speech facts* lie within one speech's own triples
+(:mod:`kg.graph`: the speech, its mentions and their sentences, its copies): which
 entities it mentions, where each mention lies, the sentences' text, the speech's
 identifier, title and duplication. *Entity facts* (types, labels, fields, roles,
 relations) lie in the shared triples and build.ttl.
 
-:class:`StoreFacts` reads both from a store of the whole union (``kg render``, ``kg stats``
-on a folder). A build uses :class:`BuildFacts`: each speech's rows, answered by the same
-queries over that speech's own triples and kept in the folder's cache under the speech's
-block key (:mod:`kg.blocks`), so a rebuild reads the rows of unchanged speeches instead of
-loading the union into a store and querying all of it again; the entity facts come from
-a store of the shared triples alone (about a seventh of the union at 1,000 speeches).
+:class:`StoreFacts` reads both by SPARQL from a store of the whole union (``kg render``,
+``kg stats`` on a folder). A build uses :class:`BuildFacts`: each speech's rows, the same
+patterns (:class:`Star`) matched in Python over that speech's own triples, kept in the
+folder's cache under the speech's block key (:mod:`kg.blocks`), so a rebuild reads the
+rows of unchanged speeches instead of loading the union into a store and querying all of
+it again; the entity facts come by SPARQL from a store of the shared triples alone (about
+a seventh of the union at 1,000 speeches).
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import json
+import os
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, product
 from pathlib import Path
 
-PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-"""
-# name → (DISTINCT or not, variables, pattern): what the pages read of each speech; every
-# solution lies in one speech's own triples
+NAMESPACES = {"kfq": "https://w3id.org/kfq-kg/ontology#",
+              "dcterms": "http://purl.org/dc/terms/",
+              "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"}
+PREFIXES = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in NAMESPACES.items())
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OPTIONAL = True
+
+
+def _iri(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    return NAMESPACES[prefix] + local
+
+
+@dataclass(frozen=True)
+class Star:
+    """What the pages read of one kind of subject in a speech's own triples: subjects of
+    ``rdf_type`` (any, if None) with a value for each required property, one solution per
+    combination of values (an optional property without one gives None), the ``selected``
+    variables in that order. The same pattern is a SPARQL query (over a whole union, in
+    :class:`StoreFacts`) and a match over one speech's triples in Python (a build's rows:
+    a store per batch of speeches and six queries took a third of the build's graph
+    writing)."""
+    subject: str
+    rdf_type: str | None
+    properties: tuple[tuple[str, str, bool], ...]      # (predicate CURIE, variable, optional)
+    selected: tuple[str, ...]
+    distinct: bool = False
+
+    def sparql(self) -> str:
+        s = f"?{self.subject}"
+        required = [f"{s} a {self.rdf_type} ."] if self.rdf_type else []
+        required += [f"{s} {p} ?{v} ." for p, v, optional in self.properties if not optional]
+        optionals = [f"OPTIONAL {{ {s} {p} ?{v} }}" for p, v, optional in self.properties if optional]
+        variables = " ".join(f"?{v}" for v in self.selected)
+        return (f"{PREFIXES}SELECT {'DISTINCT ' if self.distinct else ''}{variables} WHERE {{\n  "
+                + "\n  ".join(required + optionals) + "\n}")
+
+    def match(self, subjects: dict[str, dict[str, list[str]]]) -> list[tuple]:
+        """The solutions over ``subjects`` (subject → predicate IRI → object values)."""
+        rdf_type = self.rdf_type and _iri(self.rdf_type)
+        properties = [(_iri(p), optional) for p, _, optional in self.properties]
+        order = [0 if v == self.subject else 1 + [pv for _, pv, _ in self.properties].index(v)
+                 for v in self.selected]
+        found = []
+        for subject, values in subjects.items():
+            if rdf_type and rdf_type not in values.get(RDF_TYPE, ()):
+                continue
+            columns = [[subject]]
+            for predicate, optional in properties:
+                column = values.get(predicate)
+                if not column:
+                    if not optional:
+                        break
+                    column = [None]
+                columns.append(column)
+            else:
+                found += [tuple(solution[i] for i in order) for solution in product(*columns)]
+        return list(dict.fromkeys(found)) if self.distinct else found
+
+    def predicates(self) -> set[str]:
+        return {_iri(p) for p, _, _ in self.properties} | ({RDF_TYPE} if self.rdf_type else set())
+
+
+# name → what the pages read of each speech; every solution lies in one speech's own triples
 SPEECH_PATTERNS = {
     # (speech, entity)
-    "mentions": ("", "?doc ?e", "?doc kfq:mentions ?e"),
+    "mentions": Star("doc", None, (("kfq:mentions", "e", not OPTIONAL),), ("doc", "e")),
     # (speech, identifier, the speech it repeats)
-    "documents": ("", "?doc ?id ?copy", """?doc a kfq:Document .
-  OPTIONAL { ?doc dcterms:identifier ?id } OPTIONAL { ?doc kfq:duplicateOf ?copy }"""),
-    # (identifier, title, "true" if a copy)
-    "titles": ("DISTINCT ", "?id ?title ?copy", """?doc a kfq:Document ; dcterms:identifier ?id .
-  OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc kfq:duplicateOf ?original BIND(true AS ?copy) }"""),
+    "documents": Star("doc", "kfq:Document", (("dcterms:identifier", "id", OPTIONAL),
+                                              ("kfq:duplicateOf", "copy", OPTIONAL)), ("doc", "id", "copy")),
+    # (identifier, title, the speech it repeats if a copy)
+    "titles": Star("doc", "kfq:Document", (("dcterms:identifier", "id", not OPTIONAL),
+                                           ("dcterms:title", "title", OPTIONAL),
+                                           ("kfq:duplicateOf", "original", OPTIONAL)),
+                   ("id", "title", "original"), distinct=True),
     # (sentence, speech, text, begin): mentions and sentences are read apart and joined in
     # Python, so that a sentence's text crosses from the store once, not once per mention
-    "sentences": ("", "?s ?doc ?text ?sb",
-                  "?s a kfq:Sentence ; kfq:inDocument ?doc ; nif:isString ?text ; nif:beginIndex ?sb"),
+    "sentences": Star("s", "kfq:Sentence", (("kfq:inDocument", "doc", not OPTIONAL),
+                                            ("nif:isString", "text", not OPTIONAL),
+                                            ("nif:beginIndex", "sb", not OPTIONAL)), ("s", "doc", "text", "sb")),
     # (entity, sentence, begin, end)
-    "spans": ("", "?e ?s ?b ?end", "?m kfq:mentionOf ?e ; kfq:inSentence ?s ; nif:beginIndex ?b ; nif:endIndex ?end"),
+    "spans": Star("m", None, (("kfq:mentionOf", "e", not OPTIONAL), ("kfq:inSentence", "s", not OPTIONAL),
+                              ("nif:beginIndex", "b", not OPTIONAL), ("nif:endIndex", "end", not OPTIONAL)),
+                  ("e", "s", "b", "end")),
     # (copy, original, similarity)
-    "duplications": ("", "?copy ?original ?similarity",
-                     "?x a kfq:Duplication ; kfq:duplicate ?copy ; kfq:original ?original ; kfq:similarity ?similarity"),
+    "duplications": Star("x", "kfq:Duplication", (("kfq:duplicate", "copy", not OPTIONAL),
+                                                  ("kfq:original", "original", not OPTIONAL),
+                                                  ("kfq:similarity", "similarity", not OPTIONAL)),
+                         ("copy", "original", "similarity")),
 }
-
-
-def _select(name: str, per_graph: bool = False) -> str:
-    """The query of SPEECH_PATTERNS[name] over the union, or (``per_graph``) over each
-    named graph apart, its name first in every solution."""
-    distinct, variables, pattern = SPEECH_PATTERNS[name]
-    if per_graph:
-        return f"{PREFIXES}SELECT {distinct}?g {variables} WHERE {{ GRAPH ?g {{ {pattern} }} }}"
-    return f"{PREFIXES}SELECT {distinct}{variables} WHERE {{ {pattern} }}"
-
-
-SPEECH_QUERIES = {name: _select(name) for name in SPEECH_PATTERNS}
-PER_GRAPH_QUERIES = {name: _select(name, per_graph=True) for name in SPEECH_PATTERNS}
-BATCH = 256          # speeches whose rows are queried together (one store, each query once)
+SPEECH_QUERIES = {name: star.sparql() for name, star in SPEECH_PATTERNS.items()}
+READ_PREDICATES = frozenset().union(*(star.predicates() for star in SPEECH_PATTERNS.values()))
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ROWS_FILE = "page-facts.jsonl"
 
@@ -120,20 +174,17 @@ def open_facts(source):
     return StoreFacts(open_store(source, named_graphs=False))
 
 
-def speech_rows(speeches: dict[str, list]) -> dict[str, tuple[int, dict[str, list]]]:
-    """Graph IRI → (number of triples, rows by query name) for several speeches at once,
-    each speech's own triples given as quads in its own named graph: one store and each
-    query once for them all (a store and six queries per speech took 1.5 ms, a tenth of a
-    speech's build)."""
-    import pyoxigraph as ox
-    store = ox.Store()
-    for quads in speeches.values():
-        store.bulk_extend(quads)
-    found = {g: (len(quads), {name: [] for name in SPEECH_PATTERNS}) for g, quads in speeches.items()}
-    for name, query in PER_GRAPH_QUERIES.items():
-        for graph, *row in store.query(query):
-            found[graph.value][1][name].append(_values(row))
-    return found
+def speech_rows(triples) -> tuple[int, dict[str, list]]:
+    """(number of triples, rows by pattern name) of one speech's own triples, given as
+    (subject, predicate, object) pyoxigraph terms, each triple once."""
+    subjects: dict[str, dict[str, list[str]]] = {}
+    count = 0
+    for s, p, o in triples:
+        count += 1
+        predicate = p.value
+        if predicate in READ_PREDICATES:
+            subjects.setdefault(s.value, {}).setdefault(predicate, []).append(o.value)
+    return count, {name: star.match(subjects) for name, star in SPEECH_PATTERNS.items()}
 
 
 @lru_cache(maxsize=1)
@@ -154,7 +205,6 @@ class SpeechRows:
         self.rows: dict[str, tuple[int, dict[str, list]]] = {}
         self.keys: dict[str, str] = {}
         self.reused = 0
-        self._pending: dict[str, tuple] = {}      # graph IRI → (speech id, own quads)
         self.shared_turtle = b""          # the shared triples (kg.graph.write_speech_graphs)
 
     def _load(self) -> dict:
@@ -179,29 +229,19 @@ class SpeechRows:
         strings = self._strings
         return [tuple(None if v is None else strings.setdefault(v, v) for v in row) for row in rows]
 
-    def add(self, doc_id: str, key: str, graph: str, own_quads) -> None:
+    def add(self, doc_id: str, key: str, own_triples) -> None:
         """The speech's rows: the last build's if its key is the same, else made from
-        ``own_quads()`` (the speech's own triples, as quads in its named graph ``graph``)."""
+        ``own_triples()`` (the speech's own triples, see :func:`speech_rows`)."""
         known = self.previous.pop(doc_id, None)
         if known is not None and known[0] == key:
             self.rows[doc_id] = known[1]
             self.reused += 1
         else:
-            self._pending[graph] = (doc_id, own_quads())
-            if len(self._pending) >= BATCH:
-                self._make_pending()
+            count, rows = speech_rows(own_triples())
+            self.rows[doc_id] = count, {name: self._interned(r) for name, r in rows.items()}
         self.keys[doc_id] = key
 
-    def _make_pending(self) -> None:
-        if self._pending:
-            made = speech_rows({g: quads for g, (_, quads) in self._pending.items()})
-            for graph, (doc_id, _) in self._pending.items():
-                count, rows = made[graph]
-                self.rows[doc_id] = count, {name: self._interned(r) for name, r in rows.items()}
-            self._pending = {}
-
     def save(self) -> None:
-        self._make_pending()
         if not self.path:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -217,7 +257,6 @@ class SpeechRows:
         """The build's facts: these rows, and a store of the shared triples and
         ``build_info`` (build.ttl)."""
         import pyoxigraph as ox
-        self._make_pending()
         store = ox.Store()
         store.bulk_load(self.shared_turtle, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
         if build_info.exists():
