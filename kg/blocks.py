@@ -7,9 +7,11 @@ block is a whole pyoxigraph serialization less its prefix lines, so the files ar
 pyoxigraph wrote, block by block. A build records each block's offset, length and key (a
 digest of everything the block is made from: the speech's text, the extractor and graph
 code, the descriptions of the entities it names, its duplicates) in
-``DIR/.kg-cache/graph-blocks.idx`` (JSON), with the size, mtime and inode of both files;
-the next build copies a block whose key is unchanged from files that are unchanged since (a file
-written by anything else, ``kg query --update`` say, is not read at all).
+``DIR/.kg-cache/graph-blocks.idx`` (JSON), and the same for graph.ttl's closing block of
+shared triples (keyed by what it is made of, in order), with the size, mtime and inode of
+both files; the next build copies a block whose key is unchanged from files that are
+unchanged since (a file written by anything else, ``kg query --update`` say, is not read
+at all).
 
 Making a speech's triples and quads (pyoxigraph's constructors, one call a term) costs
 about five times serializing them.
@@ -24,7 +26,7 @@ from pathlib import Path
 
 INDEX_NAME = "graph-blocks.idx"      # not *.json: those are the speeches' entries (kg.cache)
 FILES = ("graph.trig", "graph.ttl")
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 def stamp(path: Path) -> list[int] | None:
@@ -45,8 +47,8 @@ def read_at(f, at: int, length: int = -1) -> bytes:
 class PreviousBlocks:
     """The last build's blocks, readable while the new files are written beside them."""
 
-    def __init__(self, out: Path, speeches: dict[str, list]):
-        self.out, self.speeches, self._files = out, speeches, {}
+    def __init__(self, out: Path, speeches: dict[str, list], shared_entry=None):
+        self.out, self.speeches, self.shared_entry, self._files = out, speeches, shared_entry, {}
 
     @contextmanager
     def opened(self):
@@ -72,6 +74,16 @@ class PreviousBlocks:
             return None
         return None if None in blocks else blocks
 
+    def shared(self, key: str) -> bytes | None:
+        """graph.ttl's block of shared triples if the last build wrote it from ``key``."""
+        try:
+            stored_key, at, length = self.shared_entry
+            if not self._files or stored_key != key:
+                return None
+            return self._read("graph.ttl", at, length)
+        except (TypeError, ValueError, OSError):
+            return None
+
     def _read(self, name: str, at: int, length: int) -> bytes | None:
         data = read_at(self._files[name], at, length)
         return data if len(data) == length else None
@@ -84,16 +96,18 @@ def previous(out: Path, cache_dir: str) -> PreviousBlocks:
         index = json.loads((out / cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
         if index["format"] != INDEX_FORMAT or any(index["files"][n] != stamp(out / n) for n in FILES):
             return PreviousBlocks(out, {})
-        return PreviousBlocks(out, dict(index["speeches"]))
+        return PreviousBlocks(out, dict(index["speeches"]), index["shared"])
     except (OSError, ValueError, KeyError, TypeError):
         return PreviousBlocks(out, {})
 
 
-def save(out: Path, cache_dir: str, speeches: dict[str, list]) -> None:
-    """Record the blocks of the files just written (after they were renamed into place)."""
+def save(out: Path, cache_dir: str, speeches: dict[str, list], shared_entry: list | None = None) -> None:
+    """Record the blocks of the files just written (after they were renamed into place):
+    each speech's, and graph.ttl's block of shared triples ([key, offset, length])."""
     folder = out / cache_dir
     folder.mkdir(parents=True, exist_ok=True)
-    index = {"format": INDEX_FORMAT, "files": {n: stamp(out / n) for n in FILES}, "speeches": speeches}
+    index = {"format": INDEX_FORMAT, "files": {n: stamp(out / n) for n in FILES}, "speeches": speeches,
+             "shared": shared_entry}
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(json.dumps(index, ensure_ascii=False))

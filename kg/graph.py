@@ -190,7 +190,7 @@ class SpeechGraphs:
         """(speech IRI node, its own triples, its shared triples) per speech."""
         for ex in self.extractions:
             d = ox.NamedNode(document_iri(ex.document.id))
-            yield d, self.own(ex, d), self.shared(ex)[0]
+            yield d, self.own(ex, d), self.shared(self.shared_items(ex)[0])
 
     def quads(self):
         """Every speech's quads, in the order graph.trig holds them."""
@@ -227,24 +227,37 @@ class SpeechGraphs:
         own += [(q.subject, q.predicate, q.object) for q in duplicate_quads(self.duplicates.get(doc.id, ()))]
         return own
 
-    def shared(self, ex) -> tuple[list, list[bytes]]:
-        """The speech's shared triples (the descriptions of the entities it names, then the
-        relations it states), and digests of what they are made from."""
+    def shared_items(self, ex) -> tuple[list, list[bytes]]:
+        """What the speech's shared triples are made of, in order: the entities it names
+        (IRIs, standing for their descriptions) and the relations it states ((subject IRI,
+        predicate, object IRI)); and a digest of each, which names it across speeches."""
         entities = self.entities
-        shared, digests, described = [], [], set()
+        items, digests, described = [], [], set()
         if ex.speaker_role and ("Role", ex.speaker_role) in entities:
-            self._describe(entities[("Role", ex.speaker_role)], shared, digests, described)
+            self._describe(entities[("Role", ex.speaker_role)], items, digests, described)
         doc_id = ex.document.id
         for m in ex.mentions:
-            self._describe(entities.in_speech(doc_id, m.key), shared, digests, described)
+            self._describe(entities.in_speech(doc_id, m.key), items, digests, described)
         for r in ex.relations:
             subj, obj = entities.in_speech(doc_id, r.subject), entities.in_speech(doc_id, r.object)
             if subj is not None and obj is not None:
-                self._describe(subj, shared, digests, described)
-                self._describe(obj, shared, digests, described)
-                shared.append((ox.NamedNode(subj.iri), n("kfq", r.predicate), ox.NamedNode(obj.iri)))
+                self._describe(subj, items, digests, described)
+                self._describe(obj, items, digests, described)
+                items.append((subj.iri, r.predicate, obj.iri))
                 digests.append(f"{subj.iri} {r.predicate} {obj.iri}".encode("utf-8", "surrogatepass"))
-        return shared, digests
+        return items, digests
+
+    def shared(self, items: list) -> list[tuple]:
+        """The shared triples of ``items`` (see :meth:`shared_items`): each entity's
+        description, each relation."""
+        triples = []
+        for item in items:
+            if isinstance(item, str):
+                triples += self._descriptions[item][0]
+            else:
+                subject, predicate, obj = item
+                triples.append((ox.NamedNode(subject), n("kfq", predicate), ox.NamedNode(obj)))
+        return triples
 
     def key(self, ex, digests: list[bytes]) -> str:
         """A digest of everything the speech's blocks in the files are made from (see
@@ -259,18 +272,17 @@ class SpeechGraphs:
             h.update(repr((dup.original, dup.similarity)).encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
-    def _describe(self, ent, triples: list, digests: list, described: set) -> None:
+    def _describe(self, ent, items: list, digests: list, described: set) -> None:
         if ent.iri in described:
             return
         described.add(ent.iri)
+        items.append(ent.iri)
         if ent.iri not in self._descriptions:
             description = _entity_triples(ent, self.entities)
             text = "\n".join(f"{s} {p} {o}" for s, p, o in description)
             self._descriptions[ent.iri] = description, hashlib.blake2b(
                 text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        description, digest = self._descriptions[ent.iri]
-        triples += description
-        digests.append(digest)
+        digests.append(self._descriptions[ent.iri][1])
 
 
 def speech_quads(d, own: list, shared: list) -> list[ox.Quad]:
@@ -381,32 +393,57 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
     out = Path(out_dir)
     previous = blocks.previous(out, CACHE_DIR) if reuse else blocks.PreviousBlocks(out, {})
     written: dict[str, list] = {}
-    seen, union_shared = set(), []
+    union = _SharedUnion()
     trig_header, ttl_header = prefix_lines(ox.RdfFormat.TRIG), prefix_lines(ox.RdfFormat.TURTLE)
     with previous.opened(), _atomic_files([out / "graph.trig", out / "graph.ttl"]) as (trig, ttl):
         trig.write(trig_header)
         ttl.write(ttl_header)
         for ex in graphs.extractions:
-            shared, digests = graphs.shared(ex)
-            for t in shared:
-                if t not in seen:
-                    seen.add(t)
-                    union_shared.append(t)
+            items, digests = graphs.shared_items(ex)
+            union.add(items, digests)
             key = graphs.key(ex, digests)
             copied = previous.get(ex.document.id, key)
-            parts = copied or _speech_blocks(graphs, ex, shared)
+            parts = copied or _speech_blocks(graphs, ex, graphs.shared(items))
             written[ex.document.id] = [key, trig.tell(), len(parts[0]), ttl.tell(), len(parts[1])]
             trig.write(parts[0])
             ttl.write(parts[1])
             if rows is not None:
                 rows.add(ex.document.id, key, (lambda b=parts[1]: _parsed(ttl_header + b)) if copied
                          else (lambda own=parts[2]: own))
-        shared_block = _block([ox.Triple(s, p, o) for s, p, o in union_shared], ox.RdfFormat.TURTLE)
+        union_key = union.key()
+        shared_block = previous.shared(union_key) or union.block(graphs)
+        shared_entry = [union_key, ttl.tell(), len(shared_block)]
         ttl.write(shared_block)
-    blocks.save(out, CACHE_DIR, written)
+    blocks.save(out, CACHE_DIR, written, shared_entry)
     if rows is not None:
         rows.shared_turtle = ttl_header + shared_block
     return [str(out / "graph.ttl"), str(out / "graph.trig")]
+
+
+class _SharedUnion:
+    """The shared triples of every speech, once each, in first-seen order (the end of
+    graph.ttl), gathered as the speeches' items (:meth:`SpeechGraphs.shared_items`), each
+    item once: at 10,000 speeches, ten million triples come down to a few hundred
+    thousand. Its key, a digest of the items in order, lets a rebuild copy the block."""
+
+    def __init__(self):
+        self.items, self._seen = [], set()
+        self._digest = hashlib.blake2b(_code_version().encode(), digest_size=16)
+
+    def add(self, items: list, digests: list[bytes]) -> None:
+        for item, digest in zip(items, digests):
+            if digest not in self._seen:
+                self._seen.add(digest)
+                self.items.append(item)
+                self._digest.update(digest + b"\0")
+
+    def key(self) -> str:
+        return self._digest.hexdigest()
+
+    def block(self, graphs) -> bytes:
+        # an entity's description and a relation may hold one triple: once, where first seen
+        triples = _unique(graphs.shared(self.items))
+        return _block([ox.Triple(s, p, o) for s, p, o in triples], ox.RdfFormat.TURTLE)
 
 
 def _parsed(turtle: bytes) -> list[tuple]:

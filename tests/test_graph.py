@@ -150,6 +150,30 @@ def test_a_new_alias_remakes_every_speech_naming_the_entity(tmp_path, monkeypatc
     assert _files(tmp_path / "inc") == _files(tmp_path / "full")
 
 
+def test_the_shared_block_is_copied_until_what_it_holds_changes(tmp_path, monkeypatch):
+    import json
+    from kg import graph
+    from kg.blocks import INDEX_NAME
+    from kg.cache import CACHE_DIR
+    made = []
+    real = graph._SharedUnion.block
+    monkeypatch.setattr(graph._SharedUnion, "block", lambda self, g: made.append(1) or real(self, g))
+    before = [extraction("d1"), extraction("d2", "东湖开发区")]
+    _stream(tmp_path / "inc", before)
+    _stream(tmp_path / "inc", before)
+    assert len(made) == 1                                      # the second build copied it
+    index_path = tmp_path / "inc" / CACHE_DIR / INDEX_NAME
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    index_path.write_text(json.dumps({**index, "shared": ["x", -1]}), encoding="utf-8")
+    _stream(tmp_path / "inc", before)
+    assert len(made) == 2                                      # a broken entry: made again
+    after = before + [extraction("d3", "西岭开发区")]            # a new zone: the block changes
+    _stream(tmp_path / "inc", after)
+    assert len(made) == 3 and "西岭开发区".encode() in (tmp_path / "inc" / "graph.ttl").read_bytes()
+    _stream(tmp_path / "full", after)
+    assert _files(tmp_path / "inc") == _files(tmp_path / "full")
+
+
 def test_files_changed_by_another_writer_are_not_copied_from(tmp_path, monkeypatch):
     extractions = [extraction("d1"), extraction("d2", "东湖开发区")]
     _stream(tmp_path, extractions)
