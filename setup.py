@@ -12,6 +12,7 @@ setup(
         "pyoxigraph>=0.4", "pyshacl>=0.25", "charset-normalizer>=3.0", "pyahocorasick>=2.0",
         "cn2an>=0.5", "opencc-python-reimplemented>=0.1.7",
         "numpy>=1.22", "scipy>=1.8", "python-docx>=1.0", "beautifulsoup4>=4.12", "lxml>=5.0", "jinja2>=3.0", "pyyaml>=6.0",
+        "orjson>=3.9",
     ],
     extras_require={"test": ["pytest>=8", "hypothesis>=6", "oxigraph>=0.4", "playwright>=1.40"]},
     entry_points={"console_scripts": ["kg=kg.cli:main"]},

@@ -17,12 +17,13 @@ a seventh of the union at 1,000 speeches).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, product
 from pathlib import Path
+
+from kg.cache import dumps, loads
 
 NAMESPACES = {"kfq": "https://w3id.org/kfq-kg/ontology#",
               "dcterms": "http://purl.org/dc/terms/",
@@ -212,11 +213,11 @@ class SpeechRows:
         [id, key, number of triples, rows by name]."""
         speeches = {}
         try:
-            with open(self.path, encoding="utf-8") as f:
-                if json.loads(f.readline()).get("version") != _version():
+            with open(self.path, "rb") as f:
+                if loads(f.readline()).get("version") != _version():
                     return {}
                 for line in f:
-                    doc_id, key, count, rows = json.loads(line)
+                    doc_id, key, count, rows = loads(line)
                     speeches[doc_id] = (key, (count, {name: self._interned(rows[name]) for name in SPEECH_PATTERNS}))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}                      # unreadable: every speech's rows are made again
@@ -246,11 +247,11 @@ class SpeechRows:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
+        with open(tmp, "wb") as f:
             # a line a speech: the whole file as one string took 400 MB at 10,000 speeches
-            f.write(json.dumps({"version": _version()}) + "\n")
+            f.write(dumps({"version": _version()}) + b"\n")
             for doc_id, (count, rows) in self.rows.items():
-                f.write(json.dumps([doc_id, self.keys[doc_id], count, rows], ensure_ascii=False) + "\n")
+                f.write(dumps([doc_id, self.keys[doc_id], count, rows]) + b"\n")
         os.replace(tmp, self.path)
 
     def facts(self, build_info: Path) -> BuildFacts:

@@ -188,3 +188,11 @@ def test_the_pipeline_version_covers_every_module_the_extractors_import():
     outside = {p.name for p in seen if p.parent == package}
     assert outside <= set(cache.EXTRACTION_MODULES), outside - set(cache.EXTRACTION_MODULES)
     assert "lexicon.py" in outside                # the check sees through `from kg import lexicon`
+
+
+def test_cache_json_keeps_what_orjson_refuses():
+    """Integers past 64 bits and lone surrogates (a file read with surrogateescape) go
+    through json instead, and read back as written."""
+    for data in ({"amount": 10**30, "text": "园区"}, ["碎\udcff片", 1.5, None]):
+        assert cache.loads(cache.dumps(data)) == data
+    assert cache.loads(cache.dumps({"a": [1, "二"]})) == {"a": [1, "二"]}
