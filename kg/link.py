@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 
+from kg.memo import speech_cache
 from kg.model import Entity, Extraction, Mention
 
 ID_BASE = "https://w3id.org/kfq-kg/id/"
@@ -22,7 +23,9 @@ ENTITY_ATTRS = ("indicator", "value", "unit", "qualifier", "year", "amount", "cu
                 "role", "organization", "goal")
 
 
+@speech_cache(maxsize=65536)
 def fold(text: str) -> str:
+    """(cached: a name recurs in many speeches; 1,000 speeches fold 71k names, 10k distinct)"""
     text = unicodedata.normalize("NFKC", text)
     return FOLD_PLACEHOLDER.sub("X", FOLD_PUNCT.sub("", text)).lower()
 

@@ -227,8 +227,8 @@ class SpeechRows:
         """Rows whose equal values are one string: an entity's, a speech's or a sentence's
         IRI recurs in many rows (a full build of 10,000 speeches peaked at 1.92 GB with a
         string for every value, 1.47 GB this way, with the cache written a line a speech)."""
-        strings = self._strings
-        return [tuple(None if v is None else strings.setdefault(v, v) for v in row) for row in rows]
+        intern = self._strings.setdefault            # (None, an unbound value, maps to itself)
+        return [tuple(map(intern, row, row)) for row in rows]
 
     def add(self, doc_id: str, key: str, own_triples) -> None:
         """The speech's rows: the last build's if its key is the same, else made from

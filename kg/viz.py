@@ -88,9 +88,13 @@ def load_view(source, index=None) -> dict:
     nodes = _entities(index)
     copies = {index.ids[d] for d in index.copies if d in index.ids}
     for doc, ents in index.mentions.items():
+        doc_id = index.ids.get(doc)
+        if doc_id is None:
+            continue
         for e in ents:
-            if e in nodes and doc in index.ids:
-                nodes[e]["speeches"].append(index.ids[doc])
+            node = nodes.get(e)
+            if node is not None:
+                node["speeches"].append(doc_id)
     for e, alias in facts.query(ALIAS_QUERY):
         if e.value in nodes:
             nodes[e.value]["aliases"].append(alias.value)
@@ -101,12 +105,14 @@ def load_view(source, index=None) -> dict:
         if person.value in nodes:
             nodes[person.value]["roles"].append(role.value)
     _attach_mentions(facts, nodes, index.ids)
+    in_order = {doc_id: i for i, doc_id in enumerate(sorted(set(index.ids.values()), key=natural_key))}
     for n in nodes.values():
         n["aliases"] = sorted(set(n["aliases"]) - {n["label"]})
         n["roles"] = sorted(set(n["roles"]))
-        n["speeches"] = sorted(set(n["speeches"]), key=natural_key)
+        speeches = set(n["speeches"])
+        n["speeches"] = sorted(speeches, key=in_order.__getitem__)
         # a copy of a speech (kfq:duplicateOf) is not a second speech mentioning it
-        n["docs"] = max(1, len(set(n["speeches"]) - copies))
+        n["docs"] = max(1, len(speeches - copies))
     groups = community_of(projection(facts, index=index))
     for n in nodes.values():
         n["community"] = groups.get(n["id"], -1)
