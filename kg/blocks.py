@@ -1,17 +1,18 @@
 """Where each speech's part of graph.trig and graph.ttl sits, so a rebuild copies the bytes
 of unchanged speeches instead of making their quads again.
 
-graph.trig is the prefix lines, then one named graph per speech; graph.ttl the prefix
-lines, one block of each speech's own triples, then the entities' shared triples. Every
+graph.trig is the prefix lines, then one named graph per speech (a copy's in two blocks:
+the speech, then its duplication); graph.ttl the prefix lines, one block of each speech's
+own triples (and one of a copy's duplication), then the entities' shared triples. Every
 block is a whole pyoxigraph serialization less its prefix lines, so the files are what
 pyoxigraph wrote, block by block. A build records each block's offset, length and key (a
 digest of everything the block is made from: the speech's text, the extractor and graph
-code, the descriptions of the entities it names, its duplicates) in
-``DIR/.kg-cache/graph-blocks.idx`` (JSON), and the same for graph.ttl's closing block of
-shared triples (keyed by what it is made of, in order), with the size, mtime and inode of
-both files; the next build copies a block whose key is unchanged from files that are
-unchanged since (a file written by anything else, ``kg query --update`` say, is not read
-at all).
+code, the descriptions of the entities it names; for a duplication block, the speeches
+it repeats) in ``DIR/.kg-cache/graph-blocks.idx`` (JSON), and the same for graph.ttl's
+closing block of shared triples (keyed by what it is made of, in order), with the size,
+mtime and inode of both files; the next build copies a block whose key is unchanged from
+files that are unchanged since (a file written by anything else, ``kg query --update``
+say, is not read at all).
 
 Making a speech's triples and quads (pyoxigraph's constructors, one call a term) costs
 about five times serializing them.
@@ -26,7 +27,7 @@ from pathlib import Path
 
 INDEX_NAME = "graph-blocks.idx"      # not *.json: those are the speeches' entries (kg.cache)
 FILES = ("graph.trig", "graph.ttl")
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 
 def stamp(path: Path) -> list[int] | None:
@@ -47,8 +48,9 @@ def read_at(f, at: int, length: int = -1) -> bytes:
 class PreviousBlocks:
     """The last build's blocks, readable while the new files are written beside them."""
 
-    def __init__(self, out: Path, speeches: dict[str, list], shared_entry=None):
+    def __init__(self, out: Path, speeches: dict[str, list], shared_entry=None, duplications=None):
         self.out, self.speeches, self.shared_entry, self._files = out, speeches, shared_entry, {}
+        self.duplications = duplications or {}
 
     @contextmanager
     def opened(self):
@@ -64,7 +66,13 @@ class PreviousBlocks:
     def get(self, doc_id: str, key: str) -> tuple[bytes, bytes] | None:
         """(TriG block, Turtle block) of this speech if the last build wrote it from the same
         ``key``, else None."""
-        entry = self.speeches.get(doc_id)
+        return self._pair(self.speeches.get(doc_id), key)
+
+    def duplication(self, doc_id: str, key: str) -> tuple[bytes, bytes] | None:
+        """(TriG block, Turtle block) of this speech's duplication, likewise."""
+        return self._pair(self.duplications.get(doc_id), key)
+
+    def _pair(self, entry, key: str) -> tuple[bytes, bytes] | None:
         try:
             stored_key, trig_at, trig_len, ttl_at, ttl_len = entry
             if not self._files or stored_key != key:
@@ -96,18 +104,20 @@ def previous(out: Path, cache_dir: str) -> PreviousBlocks:
         index = json.loads((out / cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
         if index["format"] != INDEX_FORMAT or any(index["files"][n] != stamp(out / n) for n in FILES):
             return PreviousBlocks(out, {})
-        return PreviousBlocks(out, dict(index["speeches"]), index["shared"])
+        return PreviousBlocks(out, dict(index["speeches"]), index["shared"], dict(index["duplications"]))
     except (OSError, ValueError, KeyError, TypeError):
         return PreviousBlocks(out, {})
 
 
-def save(out: Path, cache_dir: str, speeches: dict[str, list], shared_entry: list | None = None) -> None:
+def save(out: Path, cache_dir: str, speeches: dict[str, list], shared_entry: list | None = None,
+         duplications: dict[str, list] | None = None) -> None:
     """Record the blocks of the files just written (after they were renamed into place):
-    each speech's, and graph.ttl's block of shared triples ([key, offset, length])."""
+    each speech's, each copy's duplication, and graph.ttl's block of shared triples
+    ([key, offset, length])."""
     folder = out / cache_dir
     folder.mkdir(parents=True, exist_ok=True)
     index = {"format": INDEX_FORMAT, "files": {n: stamp(out / n) for n in FILES}, "speeches": speeches,
-             "shared": shared_entry}
+             "duplications": duplications or {}, "shared": shared_entry}
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(json.dumps(index, ensure_ascii=False))

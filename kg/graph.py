@@ -142,7 +142,8 @@ def _number_of(value: str) -> ox.Literal | None:
 
 def duplicate_quads(duplicates) -> list[ox.Quad]:
     """doc kfq:duplicateOf original, and a kfq:Duplication node carrying the similarity,
-    in the duplicate speech's named graph."""
+    in the duplicate speech's named graph (written as a second block of it: see
+    :func:`write_speech_graphs`)."""
     quads = []
     for dup in duplicates:
         d, o = ox.NamedNode(document_iri(dup.document)), ox.NamedNode(document_iri(dup.original))
@@ -172,10 +173,12 @@ class SpeechGraphs:
     do not depend on the order the inputs came in), and the union of them all.
 
     A speech's graph is its own triples (the speech, its mentions and sentences: their
-    subjects hold the speech's IRI, so no other graph has them) and the shared ones (the
-    descriptions of the entities it names, the relations it states). The union is every
-    speech's own triples and, once each, the shared ones, so nothing has to hold all the
-    quads at once."""
+    subjects hold the speech's IRI, so no other graph has them), the shared ones (the
+    descriptions of the entities it names, the relations it states) and, for a copy, its
+    duplication (which speech it repeats: that depends on the other speeches, so it is
+    kept apart, and a speech's graph is made again only when its own text changes). The
+    union is every speech's own triples and, once each, the shared ones, so nothing has to
+    hold all the quads at once."""
 
     def __init__(self, extractions, entities, duplicates=()):
         self.extractions = sorted(extractions, key=lambda ex: ex.document.id)
@@ -189,23 +192,26 @@ class SpeechGraphs:
         self._described: dict[str, object] = {}
         self._descriptions: dict[str, list] = {}
 
-    def speeches(self):
-        """(speech IRI node, its own triples, its shared triples) per speech."""
-        for ex in self.extractions:
-            d = ox.NamedNode(document_iri(ex.document.id))
-            yield d, self.own(ex, d), self.shared(self.shared_items(ex)[0])
-
     def quads(self):
         """Every speech's quads, in the order graph.trig holds them."""
-        for d, own, shared in self.speeches():
-            yield from speech_quads(d, own, shared)
+        for ex in self.extractions:
+            d = ox.NamedNode(document_iri(ex.document.id))
+            yield from speech_quads(d, self.own(ex, d), self.shared(self.shared_items(ex)[0]))
+            yield from (ox.Quad(s, p, o, d) for s, p, o in self.duplication(ex, d))
+
+    @staticmethod
+    def head(ex, d) -> list[tuple]:
+        """The triples that say what the speech is: a kfq:Document, its identifier, title
+        and source file."""
+        doc = ex.document
+        return [(d, RDF_TYPE, P["Document"]), (d, P["identifier"], plain(doc.id)),
+                (d, P["title"], zh(doc.title)), (d, P["source"], plain(doc.source))]
 
     def own(self, ex, d) -> list[tuple]:
-        """The speech's own triples: the speech, its mentions and their sentences, and
-        which speech it repeats."""
+        """The speech's own triples but its duplication: the speech, its mentions and
+        their sentences."""
         doc, entities = ex.document, self.entities
-        own = [(d, RDF_TYPE, P["Document"]), (d, P["identifier"], plain(doc.id)),
-               (d, P["title"], zh(doc.title)), (d, P["source"], plain(doc.source))]
+        own = self.head(ex, d)
         # the link to the build run (whose IRI hashes every speech) lives in build.ttl, so a
         # speech's graph changes only when its own facts do (kg push replaces just those)
         if ex.speaker_role and ("Role", ex.speaker_role) in entities:
@@ -227,8 +233,19 @@ class SpeechGraphs:
                 own += [(si, RDF_TYPE, P["Sentence"]), (si, P["inDocument"], d),
                         (si, P["isString"], plain(doc.text[s.start:s.end])),
                         (si, P["beginIndex"], integer(s.start, NNI)), (si, P["endIndex"], integer(s.end, NNI))]
-        own += [(q.subject, q.predicate, q.object) for q in duplicate_quads(self.duplicates.get(doc.id, ()))]
         return own
+
+    def duplication(self, ex, d) -> list[tuple]:
+        """Which speeches this one repeats, with the similarity (none if it is no copy)."""
+        return [(q.subject, q.predicate, q.object) for q in duplicate_quads(self.duplicates.get(ex.document.id, ()))]
+
+    def duplication_key(self, ex) -> str | None:
+        """A digest of the speech's duplication (None if it is no copy): its block's key."""
+        dups = self.duplicates.get(ex.document.id)
+        if not dups:
+            return None
+        made_from = [_code_version(), ex.document.id] + [(dup.original, dup.similarity) for dup in dups]
+        return hashlib.blake2b(repr(made_from).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def shared_items(self, ex) -> tuple[list, list[bytes]]:
         """What the speech's shared triples are made of, in order: the entities it names
@@ -264,15 +281,13 @@ class SpeechGraphs:
 
     def key(self, ex, digests: list[bytes]) -> str:
         """A digest of everything the speech's blocks in the files are made from (see
-        :mod:`kg.blocks`): its text, the code, what its shared triples describe, its
-        duplicates."""
+        :mod:`kg.blocks`) but its duplication: its text, the code, what its shared triples
+        describe."""
         from kg.cache import content_hash, pipeline_version
         h = hashlib.blake2b(_code_version().encode() + content_hash(ex.document).encode()
                             + pipeline_version().encode(), digest_size=16)
         for digest in digests:
             h.update(digest + b"\0")
-        for dup in self.duplicates.get(ex.document.id, ()):
-            h.update(repr((dup.original, dup.similarity)).encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
     def _describe(self, ent, items: list, digests: list, described: set) -> None:
@@ -403,37 +418,46 @@ def _block(items: list, rdf_format) -> bytes:
 def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=None) -> list[str]:
     """graph.trig and graph.ttl from ``graphs``, speech by speech (neither file's content
     is ever held whole in memory: at 10,000 speeches the union alone is millions of
-    triples). With ``reuse``, a speech whose blocks the last build into ``out_dir`` wrote
-    from the same inputs is copied from the old files (:mod:`kg.blocks`). ``rows`` (a
-    :class:`kg.page_facts.SpeechRows`) is given each speech's own triples for the pages, and
-    the shared triples, as Turtle, in ``rows.shared_turtle``. Returns the paths written."""
+    triples). A copy's duplication follows its graph as a second block of the same named
+    graph (TriG merges them), so that a speech whose original changes (another copy of it
+    came whose id sorts first) keeps its first block. With ``reuse``, a block the last
+    build into ``out_dir`` wrote from the same inputs is copied from the old files
+    (:mod:`kg.blocks`). ``rows`` (a :class:`kg.page_facts.SpeechRows`) is given each
+    speech's own triples for the pages, and the shared triples, as Turtle, in
+    ``rows.shared_turtle``. Returns the paths written."""
     from kg import blocks
     from kg.cache import CACHE_DIR
     out = Path(out_dir)
     previous = blocks.previous(out, CACHE_DIR) if reuse else blocks.PreviousBlocks(out, {})
     written: dict[str, list] = {}
+    duplications: dict[str, list] = {}
     union = _SharedUnion()
     trig_header, ttl_header = prefix_lines(ox.RdfFormat.TRIG), prefix_lines(ox.RdfFormat.TURTLE)
     with previous.opened(), _atomic_files([out / "graph.trig", out / "graph.ttl"]) as (trig, ttl):
         trig.write(trig_header)
         ttl.write(ttl_header)
         for ex in graphs.extractions:
+            doc_id = ex.document.id
             items, digests = graphs.shared_items(ex)
             union.add(items, digests)
             key = graphs.key(ex, digests)
-            copied = previous.get(ex.document.id, key)
+            copied = previous.get(doc_id, key)
             parts = copied or _speech_blocks(graphs, ex, graphs.shared(items))
-            written[ex.document.id] = [key, trig.tell(), len(parts[0]), ttl.tell(), len(parts[1])]
-            trig.write(parts[0])
-            ttl.write(parts[1])
+            written[doc_id] = _write_blocks(trig, ttl, key, parts)
+            duplication_key = graphs.duplication_key(ex)
+            if duplication_key:
+                duplications[doc_id] = _write_blocks(
+                    trig, ttl, duplication_key,
+                    previous.duplication(doc_id, duplication_key) or _duplication_blocks(graphs, ex))
             if rows is not None:
-                rows.add(ex.document.id, key, (lambda b=parts[1]: _parsed(ttl_header + b)) if copied
-                         else (lambda own=parts[2]: own))
+                rows.add(doc_id, key, (lambda b=parts[1]: _parsed(ttl_header + b)) if copied
+                         else (lambda own=parts[2]: own),
+                         key + (duplication_key or ""), lambda ex=ex: _document_triples(graphs, ex))
         union_key = union.key()
         shared_block = previous.shared(union_key) or union.block(graphs)
         shared_entry = [union_key, ttl.tell(), len(shared_block)]
         ttl.write(shared_block)
-    blocks.save(out, CACHE_DIR, written, shared_entry)
+    blocks.save(out, CACHE_DIR, written, shared_entry, duplications)
     if rows is not None:
         rows.shared_turtle = ttl_header + shared_block
     return [str(out / "graph.ttl"), str(out / "graph.trig")]
@@ -470,9 +494,32 @@ def _parsed(turtle: bytes) -> list[tuple]:
     return [(t.subject, t.predicate, t.object) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
 
 
+def _write_blocks(trig, ttl, key: str, parts) -> list:
+    """Write a speech's TriG and Turtle blocks; their index entry (see :mod:`kg.blocks`)."""
+    entry = [key, trig.tell(), len(parts[0]), ttl.tell(), len(parts[1])]
+    trig.write(parts[0])
+    ttl.write(parts[1])
+    return entry
+
+
+def _duplication_blocks(graphs: SpeechGraphs, ex) -> tuple[bytes, bytes]:
+    """A copy's duplication as a second block of its named graph (TriG), and in Turtle."""
+    d = ox.NamedNode(document_iri(ex.document.id))
+    triples = graphs.duplication(ex, d)
+    return (_block([ox.Quad(s, p, o, d) for s, p, o in triples], ox.RdfFormat.TRIG),
+            _block([ox.Triple(s, p, o) for s, p, o in triples], ox.RdfFormat.TURTLE))
+
+
+def _document_triples(graphs: SpeechGraphs, ex) -> tuple[list[tuple], list[tuple]]:
+    """(what the speech is, its duplication): what the pages read of a speech besides
+    its mentions (:data:`kg.page_facts.DOCUMENT_PATTERNS`)."""
+    d = ox.NamedNode(document_iri(ex.document.id))
+    return graphs.head(ex, d), graphs.duplication(ex, d)
+
+
 def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes, list[tuple]]:
-    """(the speech's named graph in TriG, its own triples in Turtle, those triples as
-    (subject, predicate, object)), made afresh."""
+    """(the speech's named graph in TriG but its duplication, its own triples in Turtle
+    but its duplication, those triples as (subject, predicate, object)), made afresh."""
     d = ox.NamedNode(document_iri(ex.document.id))
     own = _unique(graphs.own(ex, d))
     quads = speech_quads(d, own, shared)

@@ -115,6 +115,11 @@ SPEECH_PATTERNS = {
                                                   ("kfq:similarity", "similarity", not OPTIONAL)),
                          ("copy", "original", "similarity")),
 }
+# what a speech says, matched over its own triples when its block is made (their key is
+# the block's); and what it is, matched over the few triples naming it and its duplication,
+# which change with the other speeches (kg.graph keeps them in a block of their own)
+CONTENT_PATTERNS = ("mentions", "sentences", "spans")
+DOCUMENT_PATTERNS = ("documents", "titles", "duplications")
 SPEECH_QUERIES = {name: star.sparql() for name, star in SPEECH_PATTERNS.items()}
 READ_PREDICATES = frozenset().union(*(star.predicates() for star in SPEECH_PATTERNS.values()))
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -175,9 +180,10 @@ def open_facts(source):
     return StoreFacts(open_store(source, named_graphs=False))
 
 
-def speech_rows(triples) -> tuple[int, dict[str, list]]:
-    """(number of triples, rows by pattern name) of one speech's own triples, given as
-    (subject, predicate, object) pyoxigraph terms, each triple once."""
+def speech_rows(triples, names=tuple(SPEECH_PATTERNS)) -> tuple[int, dict[str, list]]:
+    """(number of triples, rows by pattern name, for the patterns ``names``) of one
+    speech's own triples, given as (subject, predicate, object) pyoxigraph terms, each
+    triple once."""
     subjects: dict[str, dict[str, list[str]]] = {}
     count = 0
     for s, p, o in triples:
@@ -185,7 +191,7 @@ def speech_rows(triples) -> tuple[int, dict[str, list]]:
         predicate = p.value
         if predicate in READ_PREDICATES:
             subjects.setdefault(s.value, {}).setdefault(predicate, []).append(o.value)
-    return count, {name: star.match(subjects) for name, star in SPEECH_PATTERNS.items()}
+    return count, {name: SPEECH_PATTERNS[name].match(subjects) for name in names}
 
 
 @lru_cache(maxsize=1)
@@ -204,21 +210,24 @@ class SpeechRows:
         self._strings: dict[str, str] = {}
         self.previous: dict[str, tuple] = self._load() if reuse and self.path else {}
         self.rows: dict[str, tuple[int, dict[str, list]]] = {}
-        self.keys: dict[str, str] = {}
+        self.made: dict[str, tuple] = {}           # id → (content, document) as _load reads them
         self.reused = 0
         self.shared_turtle = b""          # the shared triples (kg.graph.write_speech_graphs)
 
     def _load(self) -> dict:
         """The last build's rows: a line with the version, then a JSON array a speech,
-        [id, key, number of triples, rows by name]."""
+        [id, key, number of its own triples but its duplication, CONTENT_PATTERNS' rows by
+        name, document key, number of its duplication triples, DOCUMENT_PATTERNS' rows]."""
         speeches = {}
         try:
             with open(self.path, "rb") as f:
                 if loads(f.readline()).get("version") != _version():
                     return {}
                 for line in f:
-                    doc_id, key, count, rows = loads(line)
-                    speeches[doc_id] = (key, (count, {name: self._interned(rows[name]) for name in SPEECH_PATTERNS}))
+                    doc_id, key, count, rows, document_key, document_count, document_rows = loads(line)
+                    speeches[doc_id] = ((key, count, {name: self._interned(rows[name]) for name in CONTENT_PATTERNS}),
+                                        (document_key, document_count,
+                                         {name: self._interned(document_rows[name]) for name in DOCUMENT_PATTERNS}))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}                      # unreadable: every speech's rows are made again
         return speeches
@@ -230,17 +239,23 @@ class SpeechRows:
         intern = self._strings.setdefault            # (None, an unbound value, maps to itself)
         return [tuple(map(intern, row, row)) for row in rows]
 
-    def add(self, doc_id: str, key: str, own_triples) -> None:
-        """The speech's rows: the last build's if its key is the same, else made from
-        ``own_triples()`` (the speech's own triples, see :func:`speech_rows`)."""
-        known = self.previous.pop(doc_id, None)
-        if known is not None and known[0] == key:
-            self.rows[doc_id] = known[1]
+    def add(self, doc_id: str, key: str, own_triples, document_key: str, document_triples) -> None:
+        """The speech's rows, each kind the last build's if its key is the same: those of
+        CONTENT_PATTERNS made from ``own_triples()`` (the speech's own triples but its
+        duplication, see :func:`speech_rows`), those of DOCUMENT_PATTERNS from
+        ``document_triples()`` ((the triples saying what the speech is, its duplication))."""
+        content, document = self.previous.pop(doc_id, (None, None))
+        if content is not None and content[0] == key:
             self.reused += 1
         else:
-            count, rows = speech_rows(own_triples())
-            self.rows[doc_id] = count, {name: self._interned(r) for name, r in rows.items()}
-        self.keys[doc_id] = key
+            count, rows = speech_rows(own_triples(), CONTENT_PATTERNS)
+            content = key, count, {name: self._interned(r) for name, r in rows.items()}
+        if document is None or document[0] != document_key:
+            head, duplication = document_triples()
+            rows = speech_rows(head + duplication, DOCUMENT_PATTERNS)[1]
+            document = document_key, len(duplication), {name: self._interned(r) for name, r in rows.items()}
+        self.made[doc_id] = content, document
+        self.rows[doc_id] = content[1] + document[1], {**content[2], **document[2]}
 
     def save(self) -> None:
         if not self.path:
@@ -250,8 +265,8 @@ class SpeechRows:
         with open(tmp, "wb") as f:
             # a line a speech: the whole file as one string took 400 MB at 10,000 speeches
             f.write(dumps({"version": _version()}) + b"\n")
-            for doc_id, (count, rows) in self.rows.items():
-                f.write(dumps([doc_id, self.keys[doc_id], count, rows]) + b"\n")
+            for doc_id, (content, document) in self.made.items():
+                f.write(dumps([doc_id, *content, *document]) + b"\n")
         os.replace(tmp, self.path)
 
     def facts(self, build_info: Path) -> BuildFacts:

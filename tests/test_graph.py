@@ -99,10 +99,10 @@ def test_validating_quads_agrees_with_validating_the_file(tmp_path):
     assert validate_quads(quads) == validate(tmp_path / "graph.ttl") == (True, [])
 
 
-def _stream(folder, extractions):
+def _stream(folder, extractions, duplicates=()):
     from kg.graph import SpeechGraphs, write_speech_graphs
     folder.mkdir(exist_ok=True)
-    write_speech_graphs(SpeechGraphs(extractions, link(extractions)), folder)
+    write_speech_graphs(SpeechGraphs(extractions, link(extractions), duplicates), folder)
 
 
 def test_streamed_files_hold_what_the_quads_say(tmp_path):
@@ -147,6 +147,26 @@ def test_a_new_alias_remakes_every_speech_naming_the_entity(tmp_path, monkeypatc
     assert sorted(calls) == ["d1", "d2", "d3"]
     assert "新能源汽车行业".encode() in (tmp_path / "inc" / "graph.trig").read_bytes()
     _stream(tmp_path / "full", before + [d3])
+    assert _files(tmp_path / "inc") == _files(tmp_path / "full")
+
+
+def test_a_copy_whose_original_changes_keeps_its_speech_block(tmp_path, monkeypatch):
+    """A speech whose id sorts first joins two copies: it becomes their original. Only its
+    graph is made; the copies' graphs are copied, their duplication blocks made anew."""
+    from kg.duplicates import Duplicate
+    kfq = "https://w3id.org/kfq-kg/ontology#"
+    before = [extraction("d1"), extraction("d2")]
+    _stream(tmp_path / "inc", before, [Duplicate("d2", "d1", 0.9)])
+    calls = _counting_fresh_blocks(monkeypatch)
+    after = [extraction("d0")] + before
+    duplicates = [Duplicate("d1", "d0", 0.95), Duplicate("d2", "d0", 0.9)]
+    _stream(tmp_path / "inc", after, duplicates)
+    assert calls == ["d0"]
+    trig = set(ox.parse(path=str(tmp_path / "inc" / "graph.trig"), format=ox.RdfFormat.TRIG))
+    assert trig == set(build_quads(after, link(after), duplicates))
+    originals = {(q.graph_name.value, q.object.value) for q in trig if q.predicate.value == kfq + "duplicateOf"}
+    assert originals == {(document_iri("d1"), document_iri("d0")), (document_iri("d2"), document_iri("d0"))}
+    _stream(tmp_path / "full", after, duplicates)
     assert _files(tmp_path / "inc") == _files(tmp_path / "full")
 
 

@@ -131,14 +131,15 @@ def test_a_rebuild_makes_its_pages_from_kept_rows_alike(tmp_path, monkeypatch):
     from kg.report import render_report
     src, out = corpus(tmp_path / "in", ["a.txt", "b.txt"]), tmp_path / "out"
     api.build([str(src)], str(out))
-    made = []
+    made = []                                    # the kinds of rows made, a speech's each
     real = page_facts.speech_rows
-    monkeypatch.setattr(page_facts, "speech_rows", lambda triples: made.append(1) or real(triples))
+    monkeypatch.setattr(page_facts, "speech_rows", lambda triples, names: made.append(names) or real(triples, names))
     corpus(src, ["c.txt"])                                                     # a speech comes
     (src / "d.txt").write_text(SPEECHES["a.txt"], encoding="utf-8")           # and a copy of one
     report = api.build([str(src)], str(out))
     assert [(d.document, d.original) for d in report.duplicates] == [("d", "a")]
-    assert len(made) == 2                                 # the rows of a and b were kept
+    # the rows of a and b were kept, of both kinds
+    assert sorted(made) == sorted([page_facts.CONTENT_PATTERNS, page_facts.DOCUMENT_PATTERNS] * 2)
     api.build([str(src)], str(tmp_path / "fresh"), full=True)
     assert _pages(out) == _pages(tmp_path / "fresh")
     api.render_view(out, tmp_path / "view.html", max_nodes=api.DEFAULT_VIEW_NODES)
@@ -148,7 +149,7 @@ def test_a_rebuild_makes_its_pages_from_kept_rows_alike(tmp_path, monkeypatch):
     (out / cache.CACHE_DIR / page_facts.ROWS_FILE).write_text("{not json", encoding="utf-8")
     made.clear()
     api.build([str(src)], str(out))
-    assert len(made) == 4 and _pages(out) == _pages(tmp_path / "fresh")      # unreadable: made again
+    assert len(made) == 8 and _pages(out) == _pages(tmp_path / "fresh")      # unreadable: made again
 
 
 def test_the_build_facts_count_the_triples_of_the_union(tmp_path):
