@@ -8,8 +8,8 @@ block is a whole pyoxigraph serialization less its prefix lines, so the files ar
 pyoxigraph wrote, block by block. A build records each block's offset, length and key (a
 digest of everything the block is made from: the speech's text, the extractor and graph
 code, the descriptions of the entities it names; for a duplication block, the speeches
-it repeats) in ``DIR/.kg-cache/graph-blocks.idx`` (JSON), and the same for graph.ttl's
-closing block of shared triples (keyed by what it is made of, in order), with the size,
+it repeats) in ``DIR/.kg-cache/graph-blocks.idx`` (JSON), and the same for the chunks of
+graph.ttl's closing shared triples (each keyed by what it is made of, in order), with the size,
 mtime and inode of both files; the next build copies a block whose key is unchanged from
 files that are unchanged since (a file written by anything else, ``kg query --update``
 say, is not read at all).
@@ -27,7 +27,7 @@ from pathlib import Path
 
 INDEX_NAME = "graph-blocks.idx"      # not *.json: those are the speeches' entries (kg.cache)
 FILES = ("graph.trig", "graph.ttl")
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 
 def stamp(path: Path) -> list[int] | None:
@@ -48,9 +48,13 @@ def read_at(f, at: int, length: int = -1) -> bytes:
 class PreviousBlocks:
     """The last build's blocks, readable while the new files are written beside them."""
 
-    def __init__(self, out: Path, speeches: dict[str, list], shared_entry=None, duplications=None):
-        self.out, self.speeches, self.shared_entry, self._files = out, speeches, shared_entry, {}
+    def __init__(self, out: Path, speeches: dict[str, list], shared_entries=(), duplications=None):
+        self.out, self.speeches, self._files = out, speeches, {}
         self.duplications = duplications or {}
+        self.shared_chunks = {}                         # key → (offset, length)
+        for entry in shared_entries or ():
+            if isinstance(entry, list) and len(entry) == 3:
+                self.shared_chunks[entry[0]] = entry[1:]
 
     @contextmanager
     def opened(self):
@@ -83,11 +87,11 @@ class PreviousBlocks:
         return None if None in blocks else blocks
 
     def shared(self, key: str) -> bytes | None:
-        """graph.ttl's block of shared triples if the last build wrote it from ``key``."""
+        """The chunk of graph.ttl's shared triples the last build wrote from ``key``, if any."""
         try:
-            stored_key, at, length = self.shared_entry
-            if not self._files or stored_key != key:
+            if not self._files or key not in self.shared_chunks:
                 return None
+            at, length = self.shared_chunks[key]
             return self._read("graph.ttl", at, length)
         except (TypeError, ValueError, OSError):
             return None
@@ -109,15 +113,15 @@ def previous(out: Path, cache_dir: str) -> PreviousBlocks:
         return PreviousBlocks(out, {})
 
 
-def save(out: Path, cache_dir: str, speeches: dict[str, list], shared_entry: list | None = None,
+def save(out: Path, cache_dir: str, speeches: dict[str, list], shared_entries: list | None = None,
          duplications: dict[str, list] | None = None) -> None:
     """Record the blocks of the files just written (after they were renamed into place):
-    each speech's, each copy's duplication, and graph.ttl's block of shared triples
-    ([key, offset, length])."""
+    each speech's, each copy's duplication, and the chunks of graph.ttl's shared triples
+    ([key, offset, length] each)."""
     folder = out / cache_dir
     folder.mkdir(parents=True, exist_ok=True)
     index = {"format": INDEX_FORMAT, "files": {n: stamp(out / n) for n in FILES}, "speeches": speeches,
-             "duplications": duplications or {}, "shared": shared_entry}
+             "duplications": duplications or {}, "shared": shared_entries or []}
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(json.dumps(index, ensure_ascii=False))

@@ -170,28 +170,45 @@ def test_a_copy_whose_original_changes_keeps_its_speech_block(tmp_path, monkeypa
     assert _files(tmp_path / "inc") == _files(tmp_path / "full")
 
 
-def test_the_shared_block_is_copied_until_what_it_holds_changes(tmp_path, monkeypatch):
+def test_the_shared_chunks_are_copied_until_what_they_hold_changes(tmp_path, monkeypatch):
+    """graph.ttl ends with the shared triples in chunks, a chunk what a speech names first:
+    a rebuild makes only the chunks whose items changed."""
     import json
     from kg import graph
     from kg.blocks import INDEX_NAME
     from kg.cache import CACHE_DIR
     made = []
     real = graph._SharedUnion.block
-    monkeypatch.setattr(graph._SharedUnion, "block", lambda self, g: made.append(1) or real(self, g))
+    monkeypatch.setattr(graph._SharedUnion, "block", lambda self, chunk: made.append(chunk) or real(self, chunk))
     before = [extraction("d1"), extraction("d2", "东湖开发区")]
     _stream(tmp_path / "inc", before)
+    assert len(made) == 2                                      # d2 names a zone d1 does not
+    assert [item for item in made[1] if isinstance(item, str)] == [link(before)[("Zone", "东湖开发区")].iri]
     _stream(tmp_path / "inc", before)
-    assert len(made) == 1                                      # the second build copied it
+    assert len(made) == 2                                      # the second build copied both
     index_path = tmp_path / "inc" / CACHE_DIR / INDEX_NAME
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    index_path.write_text(json.dumps({**index, "shared": ["x", -1]}), encoding="utf-8")
+    index_path.write_text(json.dumps({**index, "shared": [["x", -1]] + index["shared"][1:]}), encoding="utf-8")
     _stream(tmp_path / "inc", before)
-    assert len(made) == 2                                      # a broken entry: made again
-    after = before + [extraction("d3", "西岭开发区")]            # a new zone: the block changes
+    assert len(made) == 3                                      # a broken entry: its chunk made again
+    after = before + [extraction("d3", "西岭开发区")]            # a new zone: one chunk more
     _stream(tmp_path / "inc", after)
-    assert len(made) == 3 and "西岭开发区".encode() in (tmp_path / "inc" / "graph.ttl").read_bytes()
+    assert len(made) == 4 and "西岭开发区".encode() in (tmp_path / "inc" / "graph.ttl").read_bytes()
     _stream(tmp_path / "full", after)
     assert _files(tmp_path / "inc") == _files(tmp_path / "full")
+
+
+def test_a_relation_an_earlier_description_holds_is_written_once(tmp_path):
+    """d1 names a person with a role (the description says kfq:holdsRole); d2 states the
+    same as a relation: graph.ttl holds the triple once, as a union of the graphs would."""
+    d1, d2 = extraction("d1"), extraction("d2", "东湖开发区")
+    d1.relations = [r for r in d1.relations if r.predicate != "holdsRole"]
+    _stream(tmp_path, [d1, d2])
+    ttl = [q.triple for q in ox.parse(path=str(tmp_path / "graph.ttl"), format=ox.RdfFormat.TURTLE)]
+    holds = [t for t in ttl if t.predicate.value == str(KFQ.holdsRole)]
+    assert len(holds) == 1 and len(ttl) == len(set(ttl))
+    trig = ox.parse(path=str(tmp_path / "graph.trig"), format=ox.RdfFormat.TRIG)
+    assert set(ttl) == {q.triple for q in trig}
 
 
 def test_files_changed_by_another_writer_are_not_copied_from(tmp_path, monkeypatch):
