@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import logging
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
 
-from kg import lexicon
+from kg import jieba_tables, lexicon
 from kg.memo import speech_cache
 
 USER_WORD_FREQ = 100000      # high enough that lexicon terms stay whole
@@ -25,37 +24,37 @@ def _cache_dir() -> Path:
     return cache
 
 
-@lru_cache(maxsize=1)
-def tokenizer() -> jieba.Tokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.tmp_dir = str(_cache_dir())
-    if not _load_prefix_dict(tok):
-        tok.initialize()             # builds the prefix dictionary and writes jieba.cache
+def user_words() -> list[tuple[str, int, str]]:
+    """The lexicon terms jieba gets as user words: (term, frequency, POS tag), in order."""
+    words = []
     for name, tag in USER_FILES.items():
         for row in lexicon.load(name):
             term = row[0] if isinstance(row, tuple) else row
             if 2 <= len(term) <= 20:
-                tok.add_word(term, USER_WORD_FREQ, tag)
+                words.append((term, USER_WORD_FREQ, tag))
+    return words
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    """jieba's tokenizer with the lexicons' words; its prefix frequencies looked up in the
+    cache folder (:mod:`kg.jieba_tables`), made there on the first run and after a lexicon
+    change."""
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = str(_cache_dir())
+    words = user_words()
+    if jieba_tables.attach_prefix_table(tok, _cache_dir(), words):
+        return tok
+    cached = jieba_tables.read_jieba_cache(tok)
+    if cached:
+        tok.FREQ, tok.total = cached
+        tok.initialized = True
+    else:
+        tok.initialize()             # builds the prefix dictionary and writes jieba.cache
+    jieba_tables.write_prefix_table(_cache_dir(), tok.FREQ)
+    jieba_tables.record_user_words(tok, _cache_dir(), words)
     return tok
-
-
-def _load_prefix_dict(tok: jieba.Tokenizer) -> bool:
-    """Load jieba's cached prefix dictionary (``jieba.cache``, written by its first
-    ``initialize``) the way jieba would, but from the file's bytes at once: jieba's
-    ``marshal.load`` on the open file reads it one object at a time (0.7–0.9 s of every
-    start, against 0.25 s). False if there is no usable cache."""
-    import marshal
-    if tok.dictionary != jieba.DEFAULT_DICT:
-        return False
-    try:
-        freq, total = marshal.loads((Path(tok.tmp_dir) / "jieba.cache").read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return False
-    if not isinstance(freq, dict) or not freq:
-        return False
-    tok.FREQ, tok.total, tok.initialized = freq, total, True
-    return True
 
 
 def cut(text: str) -> list[str]:
@@ -88,12 +87,11 @@ def _import_posseg():
 
 
 def warm_up() -> None:
-    """Load the tokenizers now, the POS tags whole: worker processes forked later share them
-    (and no SQLite connection crosses the fork)."""
-    tokenizer()
-    tags = _pos_tokenizer().word_tag_tab
-    if isinstance(tags, PosTags):
-        tags.load_whole()
+    """Load the tokenizers now, their tables whole: worker processes forked later share
+    them (and no SQLite connection crosses the fork)."""
+    for table in (tokenizer().FREQ, _pos_tokenizer().word_tag_tab):
+        if isinstance(table, jieba_tables.LazyTable):
+            table.load_whole()
 
 
 @lru_cache(maxsize=1)
@@ -102,112 +100,19 @@ def _pos_tokenizer():
 
     class CachedTags(posseg.POSTokenizer):
         """jieba reads its 350,000-line dictionary again for the POS tags at every start
-        (1.7 s): the tags are read from the cache folder instead (:class:`PosTags`), and
-        the dictionary parsed only when the cache is missing or broken."""
+        (1.7 s): the tags are read from the cache folder instead
+        (:func:`kg.jieba_tables.open_pos_tags`), and the dictionary parsed only when that
+        cache is missing or broken."""
         def load_word_tag(self, f):
-            tags = PosTags.open(self, _cache_dir())
+            tags = jieba_tables.open_pos_tags(self, _cache_dir())
             if tags is None:
                 super().load_word_tag(f)
-                PosTags.write(_cache_dir(), self.word_tag_tab)
+                jieba_tables.write_pos_tags(_cache_dir(), self.word_tag_tab)
                 return
             f.close()
             self.word_tag_tab = tags
 
     return CachedTags(tokenizer())
-
-
-# past this many lookups the whole table (0.1–0.2 s to load) costs less than more lookups
-# (about 8 µs each): a rebuild that extracts a few speeches looks up some hundred words,
-# 1,000 speeches about ten thousand to a few hundred thousand
-TAG_LOOKUPS_BEFORE_LOADING = 20_000
-
-
-class PosTags:
-    """jieba's POS tags of its dictionary's words, for jieba.posseg (which calls only
-    ``get`` and ``update``, the latter with the user words), kept in the cache folder in
-    two forms: an SQLite table looked up a word at a time, and a pickle of the whole table
-    (pickle shares the few distinct tag strings). Past TAG_LOOKUPS_BEFORE_LOADING lookups
-    the whole table is loaded and handed to the tokenizer in place of this object."""
-
-    def __init__(self, owner, folder: Path, connection):
-        self._owner, self._folder, self._db = owner, folder, connection
-        self._known: dict[str, str | None] = {}      # words looked up (None: no tag)
-        self._user: dict[str, str] = {}
-        self._lookups = 0
-
-    @staticmethod
-    def _paths(folder: Path) -> tuple[Path, Path]:
-        stem = f"pos-tags-{jieba.__version__}"
-        return folder / f"{stem}.sqlite", folder / f"{stem}.pickle"
-
-    @classmethod
-    def open(cls, owner, folder: Path):
-        """The tags from the cache folder: a PosTags over the table, the whole table if only
-        the pickle is readable (the table is written again), or None if neither is."""
-        import sqlite3
-        table, _ = cls._paths(folder)
-        try:
-            connection = sqlite3.connect(f"file:{table}?mode=ro", uri=True, check_same_thread=False)
-            connection.execute("SELECT tag FROM tags LIMIT 1").fetchall()
-            return cls(owner, folder, connection)
-        except sqlite3.Error:
-            pass
-        whole = cls._read_pickle(folder)
-        if whole is not None:
-            cls.write(folder, whole)
-        return whole
-
-    @classmethod
-    def _read_pickle(cls, folder: Path) -> dict | None:
-        import pickle
-        try:
-            whole = pickle.loads(cls._paths(folder)[1].read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-            return None
-        return whole if isinstance(whole, dict) and whole else None
-
-    @classmethod
-    def write(cls, folder: Path, tags: dict) -> None:
-        """Both forms of ``tags``, each written to a temporary file and renamed into place."""
-        import pickle
-        import sqlite3
-        table, pickled = cls._paths(folder)
-        tmp = pickled.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(tags, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, pickled)
-        tmp = table.with_suffix(f".{os.getpid()}.tmp")
-        tmp.unlink(missing_ok=True)
-        with sqlite3.connect(tmp) as connection:
-            connection.execute("CREATE TABLE tags (word TEXT PRIMARY KEY, tag TEXT NOT NULL) WITHOUT ROWID")
-            connection.executemany("INSERT INTO tags VALUES (?, ?)", tags.items())
-        connection.close()
-        os.replace(tmp, table)
-
-    def update(self, tags: dict) -> None:
-        self._user.update(tags)
-
-    def get(self, word: str, default=None):
-        tag = self._user.get(word)
-        if tag is not None:
-            return tag
-        if word not in self._known:
-            self._lookups += 1
-            if self._lookups > TAG_LOOKUPS_BEFORE_LOADING:
-                return self.load_whole().get(word, default)
-            row = self._db.execute("SELECT tag FROM tags WHERE word = ?", (word,)).fetchone()
-            self._known[word] = row[0] if row else None
-        tag = self._known[word]
-        return default if tag is None else tag
-
-    def load_whole(self) -> dict:
-        """The whole table (with the user words), now the tokenizer's own."""
-        whole = self._read_pickle(self._folder)
-        if whole is None:                    # the pickle is gone: the table holds the same
-            whole = dict(self._db.execute("SELECT word, tag FROM tags"))
-        whole.update(self._user)
-        self._db.close()
-        self._owner.word_tag_tab = whole
-        return whole
 
 
 @speech_cache(maxsize=4096)

@@ -1,7 +1,7 @@
 """Segmentation: jieba with the project's lexicons, and its POS tags kept between runs."""
 import pytest
 
-from kg import segment
+from kg import jieba_tables, segment
 
 
 def test_lexicon_terms_stay_whole():
@@ -35,14 +35,14 @@ def test_pos_tags_are_read_back_from_the_cache_and_survive_a_broken_one(tmp_path
     assert isinstance(first.word_tag_tab, dict) and first.word_tag_tab["发展"] == "vn"
     pickled, table = sorted(tmp_path.glob("pos-tags-*"))          # .pickle, .sqlite
     second = build()                           # looks words up in the table
-    assert isinstance(second.word_tag_tab, segment.PosTags)
+    assert isinstance(second.word_tag_tab, jieba_tables.LazyTable)
     assert _tags(second) == _tags(first)
     assert ("综合保税区", "n") in _tags(second)               # a lexicon term keeps its user tag
     assert second.word_tag_tab.get("发展") == "vn" and second.word_tag_tab.get("并非一个词", "x") == "x"
     table.write_bytes(b"not a database")
     third = build()                            # a broken table: the pickle, and the table again
     assert isinstance(third.word_tag_tab, dict) and _tags(third) == _tags(first)
-    assert isinstance(build().word_tag_tab, segment.PosTags)
+    assert isinstance(build().word_tag_tab, jieba_tables.LazyTable)
     table.unlink()
     pickled.write_bytes(b"not a pickle")
     fourth = build()                           # neither readable: jieba's dictionary again
@@ -55,7 +55,7 @@ def test_many_lookups_load_the_whole_table_into_the_tokenizer(pos_tokenizer, mon
     first = build()
     _tags(first)                               # the user words' tags join its table
     whole = first.word_tag_tab
-    monkeypatch.setattr(segment, "TAG_LOOKUPS_BEFORE_LOADING", 3)
+    monkeypatch.setattr(jieba_tables, "LOOKUPS_BEFORE_LOADING", 3)
     tok = build()
     lazy = tok.word_tag_tab
     tags = _tags(tok)                          # more than three words: the table is loaded
@@ -63,16 +63,52 @@ def test_many_lookups_load_the_whole_table_into_the_tokenizer(pos_tokenizer, mon
     assert tags == _tags(tok) and lazy.get("发展") == "vn"
 
 
-def test_the_prefix_dictionary_is_read_back_and_a_broken_cache_is_rebuilt(tmp_path, monkeypatch):
+def test_the_prefix_table_is_looked_up_lazily_and_broken_caches_are_rebuilt(tmp_path, monkeypatch):
+    from kg import jieba_tables
     monkeypatch.setattr(segment, "_cache_dir", lambda: tmp_path)
     build = segment.tokenizer.__wrapped__
-    text = "临江高新区要加快发展新能源汽车产业，推进一区多园改革"
-    first = build()                          # no cache: jieba builds the dictionary, writes it
-    cached = tmp_path / "jieba.cache"
-    assert cached.exists()
-    second = build()                         # read back from the bytes
-    assert second.FREQ == first.FREQ and second.total == first.total
-    assert second.lcut(text) == first.lcut(text)
-    cached.write_bytes(b"\x00broken")
-    third = build()                          # unreadable: jieba builds it again
-    assert third.FREQ == first.FREQ and cached.stat().st_size > 1000
+    text = "临江高新区要加快发展新能源汽车产业，推进一区多园改革，建设综合保税区"
+    first = build()                          # no cache: jieba builds the dictionary, writes the tables
+    assert isinstance(first.FREQ, dict) and (tmp_path / "jieba.cache").exists()
+    expected = first.lcut(text)
+    assert "综合保税区" in expected
+    second = build()                         # the SQLite table, and the user words as recorded
+    assert isinstance(second.FREQ, jieba_tables.LazyTable)
+    assert second.lcut(text) == expected and second.total == first.total
+    assert second.FREQ["综合保税区"] == segment.USER_WORD_FREQ and "综合保" in second.FREQ
+    assert second.FREQ.get("并非词语") is None and "并非词语" not in second.FREQ
+    assert second.FREQ.load_whole() == first.FREQ and second.FREQ == first.FREQ     # now a dict
+    [table] = tmp_path.glob("prefix-freq-*.sqlite")
+    table.write_bytes(b"\x00broken")
+    third = build()                          # a broken table: the whole dictionary, the table again
+    assert isinstance(third.FREQ, dict) and third.lcut(text) == expected
+    assert isinstance(build().FREQ, jieba_tables.LazyTable)
+    (tmp_path / "jieba.cache").write_bytes(b"\x00broken")
+    for recorded in tmp_path.glob("user-words-*"):
+        recorded.unlink()
+    fourth = build()                         # nothing usable: jieba builds its dictionary again
+    assert fourth.FREQ == first.FREQ and (tmp_path / "jieba.cache").stat().st_size > 1000
+
+
+def test_a_lexicon_change_records_its_user_words_again(tmp_path, monkeypatch):
+    from kg import jieba_tables
+    monkeypatch.setattr(segment, "_cache_dir", lambda: tmp_path)
+    build = segment.tokenizer.__wrapped__
+    build()
+    words = segment.user_words()
+    monkeypatch.setattr(segment, "user_words", lambda: words + [("青川氢能谷", segment.USER_WORD_FREQ, "n")])
+    tok = build()                            # other user words: not the recorded ones
+    assert isinstance(tok.FREQ, dict) and "青川氢能谷" in tok.lcut("建设青川氢能谷")
+    tok = build()
+    assert isinstance(tok.FREQ, jieba_tables.LazyTable) and "青川氢能谷" in tok.lcut("建设青川氢能谷")
+
+
+def test_many_lookups_load_the_whole_prefix_table(tmp_path, monkeypatch):
+    from kg import jieba_tables
+    monkeypatch.setattr(segment, "_cache_dir", lambda: tmp_path)
+    build = segment.tokenizer.__wrapped__
+    whole = build().FREQ
+    monkeypatch.setattr(jieba_tables, "LOOKUPS_BEFORE_LOADING", 5)
+    tok = build()
+    words = tok.lcut("临江高新区要加快发展新能源汽车产业")
+    assert isinstance(tok.FREQ, dict) and tok.FREQ == whole and tok.lcut("临江高新区要加快发展新能源汽车产业") == words
