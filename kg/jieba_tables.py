@@ -96,20 +96,28 @@ def open_table(path: Path):
 
 
 def write_table(path: Path, entries: dict) -> None:
-    """``entries`` as an SQLite table, written beside ``path`` and renamed into place."""
+    """``entries`` as an SQLite table, written beside ``path`` and renamed into place (a
+    cache: if it cannot be written, the next run loads the tables whole again)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    with sqlite3.connect(tmp) as connection:
-        connection.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value) WITHOUT ROWID")
-        connection.executemany("INSERT INTO entries VALUES (?, ?)", entries.items())
-    connection.close()
-    os.replace(tmp, path)
+    try:
+        tmp.unlink(missing_ok=True)
+        with sqlite3.connect(tmp) as connection:
+            connection.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value) WITHOUT ROWID")
+            connection.executemany("INSERT INTO entries VALUES (?, ?)", entries.items())
+        connection.close()
+        os.replace(tmp, path)
+    except (OSError, sqlite3.Error):
+        tmp.unlink(missing_ok=True)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
+    """``data`` written beside ``path`` and renamed into place (a cache, as write_table)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def read_pickle(path: Path):

@@ -112,3 +112,23 @@ def test_many_lookups_load_the_whole_prefix_table(tmp_path, monkeypatch):
     tok = build()
     words = tok.lcut("临江高新区要加快发展新能源汽车产业")
     assert isinstance(tok.FREQ, dict) and tok.FREQ == whole and tok.lcut("临江高新区要加快发展新能源汽车产业") == words
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):
+    from kg import jieba_tables
+    real = jieba_tables.sqlite3.connect
+
+    def refusing(target, *args, **kwargs):          # a full disk, a read-only home
+        if not str(target).startswith("file:"):
+            raise jieba_tables.sqlite3.OperationalError("unable to open database file")
+        return real(target, *args, **kwargs)
+
+    def full_disk(self, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(segment, "_cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(jieba_tables.sqlite3, "connect", refusing)
+    monkeypatch.setattr(jieba_tables.Path, "write_bytes", full_disk)
+    tok = segment.tokenizer.__wrapped__()
+    assert isinstance(tok.FREQ, dict) and "综合保税区" in tok.lcut("建设综合保税区")
+    assert not list(tmp_path.glob("*.sqlite")) and not list(tmp_path.glob(".*.tmp"))
