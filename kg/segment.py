@@ -2,13 +2,30 @@
 from __future__ import annotations
 
 import logging
+import sys
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
 
-from kg import jieba_tables, lexicon
-from kg.memo import speech_cache
+def _import_jieba():
+    """jieba imports pkg_resources (0.1 s of every start, and deprecated) only to open its
+    own data files, and opens them by path when that import fails: it fails for that
+    moment."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+        return jieba
+    sys.modules["pkg_resources"] = None        # None in sys.modules: the import raises
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
+
+from kg import jieba_tables, lexicon  # noqa: E402 - after jieba, imported as above
+from kg.memo import speech_cache  # noqa: E402
 
 USER_WORD_FREQ = 100000      # high enough that lexicon terms stay whole
 # lexicon files loaded as jieba user words, with the POS tag their words get (without one,
