@@ -9,10 +9,10 @@ pyoxigraph wrote, block by block. A build records each block's offset, length an
 digest of everything the block is made from: the speech's text, the extractor and graph
 code, the descriptions of the entities it names; for a duplication block, the speeches
 it repeats) in ``DIR/.kg-cache/graph-blocks.idx`` (JSON), and the same for the chunks of
-graph.ttl's closing shared triples (each keyed by what it is made of, in order), with the size,
-mtime and inode of both files; the next build copies a block whose key is unchanged from
-files that are unchanged since (a file written by anything else, ``kg query --update``
-say, is not read at all).
+graph.ttl's closing shared triples (each keyed by what it is made of, in order), with
+the size, mtime and inode of both files; the next build copies a block whose key is
+unchanged from files that are unchanged since (a file written by anything else, ``kg
+query --update`` say, is not read at all).
 
 Making a speech's triples and quads (pyoxigraph's constructors, one call a term) costs
 about five times serializing them.

@@ -148,20 +148,18 @@ def _number_of(value: str) -> ox.Literal | None:
         return None
 
 
-def duplicate_quads(duplicates) -> list[ox.Quad]:
+def duplicate_triples(duplicates) -> list[tuple]:
     """doc kfq:duplicateOf original, and a kfq:Duplication node carrying the similarity,
-    in the duplicate speech's named graph (written as a second block of it: see
+    for the duplicate speech's named graph (written as a second block of it: see
     :func:`write_speech_graphs`)."""
-    quads = []
+    triples = []
     for dup in duplicates:
         d, o = ox.NamedNode(document_iri(dup.document)), ox.NamedNode(document_iri(dup.original))
         node = ox.NamedNode(f"{document_iri(dup.document)}/duplicate-of/{quote(dup.original, safe='')}")
-        quads += [ox.Quad(d, n("kfq", "duplicateOf"), o, d),
-                  ox.Quad(node, RDF_TYPE, n("kfq", "Duplication"), d),
-                  ox.Quad(node, n("kfq", "duplicate"), d, d),
-                  ox.Quad(node, n("kfq", "original"), o, d),
-                  ox.Quad(node, n("kfq", "similarity"), decimal(dup.similarity), d)]
-    return quads
+        triples += [(d, n("kfq", "duplicateOf"), o), (node, RDF_TYPE, n("kfq", "Duplication")),
+                    (node, n("kfq", "duplicate"), d), (node, n("kfq", "original"), o),
+                    (node, n("kfq", "similarity"), decimal(dup.similarity))]
+    return triples
 
 
 # the predicates and classes every speech uses, made once (a NamedNode per triple was
@@ -205,7 +203,7 @@ class SpeechGraphs:
         for ex in self.extractions:
             d = ox.NamedNode(document_iri(ex.document.id))
             yield from speech_quads(d, self.own(ex, d), self.shared(self.shared_items(ex)[0]))
-            yield from (ox.Quad(s, p, o, d) for s, p, o in self.duplication(ex, d))
+            yield from (ox.Quad(s, p, o, d) for s, p, o in self.duplication(ex))
 
     @staticmethod
     def head(ex, d) -> list[tuple]:
@@ -243,9 +241,9 @@ class SpeechGraphs:
                         (si, P["beginIndex"], integer(s.start, NNI)), (si, P["endIndex"], integer(s.end, NNI))]
         return own
 
-    def duplication(self, ex, d) -> list[tuple]:
+    def duplication(self, ex) -> list[tuple]:
         """Which speeches this one repeats, with the similarity (none if it is no copy)."""
-        return [(q.subject, q.predicate, q.object) for q in duplicate_quads(self.duplicates.get(ex.document.id, ()))]
+        return duplicate_triples(self.duplicates.get(ex.document.id, ()))
 
     def duplication_key(self, ex) -> str | None:
         """A digest of the speech's duplication (None if it is no copy): its block's key."""
@@ -451,7 +449,7 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
         for ex in graphs.extractions:
             doc_id = ex.document.id
             items, digests = graphs.shared_items(ex)
-            union.add(doc_id, items, digests)
+            union.add(items, digests)
             key = graphs.key(ex, digests)
             copied = previous.get(doc_id, key)
             parts = copied or _speech_blocks(graphs, ex, graphs.shared(items))
@@ -465,7 +463,7 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
                 rows.add(doc_id, key, (lambda b=parts[1]: _parsed(ttl_header + b)) if copied
                          else (lambda own=parts[2]: own),
                          key + (duplication_key or ""), lambda ex=ex: _document_triples(graphs, ex))
-        shared_at, shared_entries, shared_blocks = ttl.tell(), [], []
+        shared_entries, shared_blocks = [], []
         for key, chunk in union.chunks:
             block = previous.shared(key) or union.block(chunk)
             shared_entries.append([key, ttl.tell(), len(block)])
@@ -492,8 +490,9 @@ class _SharedUnion:
         self._seen: set[bytes] = set()
         self._linked: set[tuple] = set()              # links the chunks' descriptions hold
 
-    def add(self, doc_id: str, items: list, digests: list[bytes]) -> None:
-        """The chunk of the items ``doc_id`` names first (none if it names none)."""
+    def add(self, items: list, digests: list[bytes]) -> None:
+        """A speech's chunk: the items (:meth:`SpeechGraphs.shared_items`) it names first
+        (none if it names none)."""
         chunk, key = [], hashlib.blake2b(_code_version().encode(), digest_size=16)
         for item, digest in zip(items, digests):
             if digest in self._seen:
@@ -531,7 +530,7 @@ def _write_blocks(trig, ttl, key: str, parts) -> list:
 def _duplication_blocks(graphs: SpeechGraphs, ex) -> tuple[bytes, bytes]:
     """A copy's duplication as a second block of its named graph (TriG), and in Turtle."""
     d = ox.NamedNode(document_iri(ex.document.id))
-    triples = graphs.duplication(ex, d)
+    triples = graphs.duplication(ex)
     return (_block([ox.Quad(s, p, o, d) for s, p, o in triples], ox.RdfFormat.TRIG),
             _block([ox.Triple(s, p, o) for s, p, o in triples], ox.RdfFormat.TURTLE))
 
@@ -540,7 +539,7 @@ def _document_triples(graphs: SpeechGraphs, ex) -> tuple[list[tuple], list[tuple
     """(what the speech is, its duplication): what the pages read of a speech besides
     its mentions (:data:`kg.page_facts.DOCUMENT_PATTERNS`)."""
     d = ox.NamedNode(document_iri(ex.document.id))
-    return graphs.head(ex, d), graphs.duplication(ex, d)
+    return graphs.head(ex, d), graphs.duplication(ex)
 
 
 def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes, list[tuple]]:
