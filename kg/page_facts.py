@@ -209,7 +209,6 @@ class SpeechRows:
         self.path = folder / ROWS_FILE if folder else None
         self._strings: dict[str, str] = {}
         self.previous: dict[str, tuple] = self._load() if reuse and self.path else {}
-        self.rows: dict[str, tuple[int, dict[str, list]]] = {}
         self.made: dict[str, tuple] = {}           # id → (content, document) as _load reads them
         self.reused = 0
         self.shared_turtle = b""          # the shared triples (kg.graph.write_speech_graphs)
@@ -255,7 +254,6 @@ class SpeechRows:
             rows = speech_rows(head + duplication, DOCUMENT_PATTERNS)[1]
             document = document_key, len(duplication), {name: self._interned(r) for name, r in rows.items()}
         self.made[doc_id] = content, document
-        self.rows[doc_id] = content[1] + document[1], {**content[2], **document[2]}
 
     def save(self) -> None:
         if not self.path:
@@ -277,4 +275,6 @@ class SpeechRows:
         store.bulk_load(self.shared_turtle, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
         if build_info.exists():
             store.bulk_load(path=str(build_info), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
-        return BuildFacts(store, self.rows)
+        by_speech = {doc_id: (content[1] + document[1], {**content[2], **document[2]})
+                     for doc_id, (content, document) in self.made.items()}
+        return BuildFacts(store, by_speech)
