@@ -186,6 +186,15 @@ def test_sentences_per_entity_are_capped_and_spread_over_speeches(view, monkeypa
     assert len(one["mentions"]) == 1 and one["mention_count"] == 2 and one["docs"] == 2
 
 
+def test_round_robin_takes_each_speech_in_turn():
+    keys = sorted([("a", s) for s in range(5)] + [("b", 7)] + [("c", 0), ("c", 3)])
+    assert viz._round_robin(keys, 5) == [("a", 0), ("b", 7), ("c", 0), ("a", 1), ("c", 3)]
+    assert viz._round_robin(keys, 20) == [("a", 0), ("b", 7), ("c", 0), ("a", 1), ("c", 3),
+                                          ("a", 2), ("a", 3), ("a", 4)]
+    assert viz._round_robin([("a", 0), ("a", 1), ("a", 2)], 2) == [("a", 0), ("a", 1)]
+    assert viz._round_robin([], 3) == []
+
+
 def test_turtle_input_and_missing_graph(tmp_path, view):
     import pyoxigraph as ox
     store = ox.Store()
