@@ -13,6 +13,8 @@ from itertools import combinations
 
 import networkx as nx
 
+from kg.viz import EDGE_QUERY
+
 PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
@@ -22,9 +24,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 ENTITY_TYPES_QUERY = PREFIXES + """SELECT ?e ?type ?label WHERE {
   ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kfq:)))
   FILTER(?type NOT IN (kfq:Document, kfq:Mention, kfq:Sentence, kfq:Duplication)) }"""
-RELATION_QUERY = PREFIXES + """SELECT DISTINCT ?s ?p ?o WHERE {
-  VALUES ?p { kfq:focusesOn kfq:hasProgram kfq:targetOf kfq:holdsRole kfq:roleIn kfq:locatedIn }
-  ?s ?p ?o }"""
+RELATION_QUERY = EDGE_QUERY      # the relations between entities
 CO_MENTION_THRESHOLD = 2
 CO_MENTION_TYPES = {"Zone", "Industry", "Program", "Organization", "Place", "Person", "Role"}
 

@@ -51,15 +51,17 @@ PREFIX kfq: <{KFQ}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-ALIAS_QUERY = PREFIXES + "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
+# one triple pattern each, over a graph (a set of triples): no DISTINCT needed (it took a
+# fifth of the time of these at 10,000 speeches)
+ALIAS_QUERY = PREFIXES + "SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
 FIELD_QUERY = PREFIXES + f"""
-SELECT DISTINCT ?e ?p ?o WHERE {{
+SELECT ?e ?p ?o WHERE {{
   VALUES ?p {{ {" ".join("kfq:" + f for f in TARGET_FIELDS)} }}
   ?e ?p ?o }}"""
 ROLE_QUERY = PREFIXES + """
 SELECT DISTINCT ?person ?role WHERE { ?person kfq:holdsRole/rdfs:label ?role }"""
 EDGE_QUERY = PREFIXES + f"""
-SELECT DISTINCT ?s ?p ?o WHERE {{
+SELECT ?s ?p ?o WHERE {{
   VALUES ?p {{ {" ".join("kfq:" + r for r in RELATIONS)} }}
   ?s ?p ?o }}"""
 
