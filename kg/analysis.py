@@ -13,18 +13,11 @@ from itertools import combinations
 
 import networkx as nx
 
-from kg.viz import EDGE_QUERY
-
-PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-# The entity types here, who mentions what and the speeches (kg.page_facts): plain scans
-# joined in Python; one query joining them (with the type filter and the copy test per
-# row) took 6 s at 1,000 speeches.
-ENTITY_TYPES_QUERY = PREFIXES + """SELECT ?e ?type ?label WHERE {
-  ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kfq:)))
-  FILTER(?type NOT IN (kfq:Document, kfq:Mention, kfq:Sentence, kfq:Duplication)) }"""
-RELATION_QUERY = EDGE_QUERY      # the relations between entities
+KFQ = "https://w3id.org/kfq-kg/ontology#"
+# typed things that are not entities; the entity types, who mentions what and the speeches
+# (kg.page_facts) are plain scans joined in Python: one query joining them (with the type
+# filter and the copy test per row) took 6 s at 1,000 speeches
+NOT_ENTITIES = frozenset(KFQ + t for t in ("Document", "Mention", "Sentence", "Duplication"))
 CO_MENTION_THRESHOLD = 2
 CO_MENTION_TYPES = {"Zone", "Industry", "Program", "Organization", "Place", "Person", "Role"}
 
@@ -51,12 +44,12 @@ def mention_index(source) -> MentionIndex:
     from kg.page_facts import open_facts
     facts = open_facts(source)
     index = MentionIndex()
-    # solutions unpacked by position (by name took a third more time)
-    for e, etype, label in facts.query(ENTITY_TYPES_QUERY):
-        e, label = e.value, label.value
+    for e, etype, label in facts.rows("entities"):
+        if not etype.startswith(KFQ) or etype in NOT_ENTITIES:
+            continue
         known = index.entities.get(e)
         if known is None or label < known[1]:
-            index.entities[e] = (etype.value.rsplit("#", 1)[-1], label)
+            index.entities[e] = (etype.rsplit("#", 1)[-1], label)
     for doc, e in facts.rows("mentions"):
         index.mentions.setdefault(doc, set()).add(e)
     for doc, doc_id, copy in facts.rows("documents"):
@@ -81,7 +74,7 @@ def projection(source, co_mention_threshold: int = CO_MENTION_THRESHOLD, index=N
     for e in sorted({e for ents in index.mentions.values() for e in ents if e in index.entities}):
         etype, label = index.entities[e]
         g.add_node(e, type=etype, label=label, speeches=counts.get(e, 0))
-    relations = sorted((s.value, p.value.rsplit("#", 1)[-1], o.value) for s, p, o in facts.query(RELATION_QUERY))
+    relations = sorted((s, p.rsplit("#", 1)[-1], o) for s, p, o in facts.rows("relations"))
     for s, relation, o in relations:
         if s in g and o in g:
             g.add_edge(s, o, key=relation, relation=relation, weight=1)

@@ -223,7 +223,7 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
         from kg.report import render_report
         from kg.analysis import mention_index
         rows.save()
-        facts = rows.facts(out / "build.ttl")
+        facts = rows.facts()
         index = mention_index(facts)         # read once for both pages
         report.outputs.append(render_view(facts, out / "graph.html", index=index,
                                           max_nodes=DEFAULT_VIEW_NODES))
@@ -264,9 +264,11 @@ def _build_graph(inputs, out: Path, jobs, validate_shapes, full, progress, rows=
     report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR)
     graphs = graph.SpeechGraphs(extractions, entities, report.duplicates)
     report.outputs = graph.write_speech_graphs(graphs, out, reuse=not full, rows=rows)
-    graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
-                                 [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
-                                  for d in documents])
+    build_info = graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
+                                        [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
+                                         for d in documents])
+    if rows is not None:
+        rows.build_triples = len(build_info)
     report.outputs.append(str(out / "build.ttl"))
     if validate_shapes:
         report.validated, report.violations = _validate_changed(graphs, extractions, report.reused == 0)

@@ -433,8 +433,8 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
     came whose id sorts first) keeps its first block. With ``reuse``, a block the last
     build into ``out_dir`` wrote from the same inputs is copied from the old files
     (:mod:`kg.blocks`). ``rows`` (a :class:`kg.page_facts.SpeechRows`) is given each
-    speech's own triples for the pages, and the shared triples, as Turtle, in
-    ``rows.shared_turtle``. Returns the paths written."""
+    speech's own triples and each chunk of the shared triples, for the pages. Returns the
+    paths written."""
     from kg import blocks
     from kg.cache import CACHE_DIR
     out = Path(out_dir)
@@ -463,15 +463,17 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
                 rows.add(doc_id, key, (lambda b=parts[1]: _parsed(ttl_header + b)) if copied
                          else (lambda own=parts[2]: own),
                          key + (duplication_key or ""), lambda ex=ex: _document_triples(graphs, ex))
-        shared_entries, shared_blocks = [], []
+        shared_entries = []
         for key, chunk in union.chunks:
-            block = previous.shared(key) or union.block(chunk)
+            block, made = previous.shared(key), None
+            if block is None:
+                made = union.triples(chunk)
+                block = _block([ox.Triple(s, p, o) for s, p, o in made], ox.RdfFormat.TURTLE)
             shared_entries.append([key, ttl.tell(), len(block)])
             ttl.write(block)
-            shared_blocks.append(block)
+            if rows is not None:
+                rows.add_chunk(key, (lambda b=block: _parsed(ttl_header + b)) if made is None else (lambda t=made: t))
     blocks.save(out, CACHE_DIR, written, shared_entries, duplications)
-    if rows is not None:
-        rows.shared_turtle = ttl_header + b"".join(shared_blocks)
     return [str(out / "graph.ttl"), str(out / "graph.trig")]
 
 
@@ -508,10 +510,10 @@ class _SharedUnion:
         if chunk:
             self.chunks.append((key.hexdigest(), chunk))
 
-    def block(self, chunk: list) -> bytes:
-        # an entity's description and a relation may hold one triple: once, where first seen
-        triples = _unique(self.graphs.shared(chunk))
-        return _block([ox.Triple(s, p, o) for s, p, o in triples], ox.RdfFormat.TURTLE)
+    def triples(self, chunk: list) -> list[tuple]:
+        """A chunk's triples: an entity's description and a relation may hold one triple,
+        once, where first seen."""
+        return _unique(self.graphs.shared(chunk))
 
 
 def _parsed(turtle: bytes) -> list[tuple]:
@@ -566,7 +568,9 @@ def write_graph(quads: list[ox.Quad], out_dir, triples: list[ox.Triple] | None =
     return [str(ttl), str(trig)]
 
 
-def write_build_info(out_dir, run_id, started, ended, version, inputs) -> str:
+def write_build_info(out_dir, run_id, started, ended, version, inputs) -> list[ox.Triple]:
+    """build.ttl: the run (a prov:Activity), its times and tool version, and each input
+    speech it used with the speech's digest; returns its triples."""
     run = ox.NamedNode(run_iri(run_id))
     dt = ox.NamedNode(XSD + "dateTime")
     triples = [ox.Triple(run, RDF_TYPE, n("prov", "Activity")),

@@ -3,16 +3,15 @@
 They read two kinds of facts. *Speech facts* lie within one speech's own triples
 (:mod:`kg.graph`: the speech, its mentions and their sentences, its copies): which
 entities it mentions, where each mention lies, the sentences' text, the speech's
-identifier, title and duplication. *Entity facts* (types, labels, fields, roles,
-relations) lie in the shared triples and build.ttl.
+identifier, title and duplication. *Entity facts* (types, labels, aliases, target fields,
+relations) lie in the shared triples, each entity's description in one chunk of them.
 
-:class:`StoreFacts` reads both by SPARQL from a store of the whole union (``kg render``,
-``kg stats`` on a folder). A build uses :class:`BuildFacts`: each speech's rows, the same
-patterns (:class:`Star`) matched in Python over that speech's own triples, kept in the
-folder's cache under the speech's block key (:mod:`kg.blocks`), so a rebuild reads the
-rows of unchanged speeches instead of loading the union into a store and querying all of
-it again; the entity facts come by SPARQL from a store of the shared triples alone (about
-a seventh of the union at 1,000 speeches).
+:class:`StoreFacts` reads both by SPARQL from a store of the whole union (``kg viz``,
+``kg stats`` on a folder). A build uses :class:`BuildFacts`: the same patterns (:class:`Star`,
+:class:`Triples`) matched in Python over each speech's own triples and over each chunk of
+the shared triples when its block is made, kept in the folder's cache under the block's key
+(:mod:`kg.blocks`), so a rebuild reads the rows of unchanged speeches and chunks instead of
+loading the union, or even the shared triples, into a store and querying it again.
 """
 from __future__ import annotations
 
@@ -27,7 +26,10 @@ from kg.cache import dumps, loads
 
 NAMESPACES = {"kfq": "https://w3id.org/kfq-kg/ontology#",
               "dcterms": "http://purl.org/dc/terms/",
-              "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"}
+              "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+              "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+              "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+              "skos": "http://www.w3.org/2004/02/skos/core#"}
 PREFIXES = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in NAMESPACES.items())
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OPTIONAL = True
@@ -88,6 +90,25 @@ class Star:
         return {_iri(p) for p, _, _ in self.properties} | ({RDF_TYPE} if self.rdf_type else set())
 
 
+@dataclass(frozen=True)
+class Triples:
+    """Every (subject, predicate, object) whose predicate is one of ``curies``: one
+    pattern for the fields or relations read alike (a Star per predicate would be six
+    queries)."""
+    curies: tuple[str, ...]
+
+    def sparql(self) -> str:
+        return (f"{PREFIXES}SELECT ?s ?p ?o WHERE {{\n  VALUES ?p {{ {' '.join(self.curies)} }}\n"
+                "  ?s ?p ?o\n}")
+
+    def match(self, subjects: dict[str, dict[str, list[str]]]) -> list[tuple]:
+        iris = [_iri(c) for c in self.curies]
+        return [(subject, p, o) for subject, values in subjects.items() for p in iris for o in values.get(p, ())]
+
+    def predicates(self) -> set[str]:
+        return {_iri(c) for c in self.curies}
+
+
 # name → what the pages read of each speech; every solution lies in one speech's own triples
 SPEECH_PATTERNS = {
     # (speech, entity)
@@ -115,15 +136,37 @@ SPEECH_PATTERNS = {
                                                   ("kfq:similarity", "similarity", not OPTIONAL)),
                          ("copy", "original", "similarity")),
 }
+TARGET_FIELDS = ("indicator", "value", "valueText", "unit", "qualifier", "amount", "currency", "year")
+RELATIONS = ("focusesOn", "hasProgram", "targetOf", "holdsRole", "roleIn", "locatedIn")
+# name → what the pages read of the entities; every solution lies in one entity's
+# description (one chunk of the shared triples) or is one relation triple
+ENTITY_PATTERNS = {
+    # (entity, type, label): every typed, labelled thing
+    "entities": Star("e", None, (("rdf:type", "type", not OPTIONAL), ("rdfs:label", "label", not OPTIONAL)),
+                     ("e", "type", "label")),
+    # (entity, alias)
+    "aliases": Star("e", None, (("skos:altLabel", "alias", not OPTIONAL),), ("e", "alias")),
+    # (target or figure, field predicate, value)
+    "fields": Triples(tuple("kfq:" + f for f in TARGET_FIELDS)),
+    # (subject, relation predicate, object)
+    "relations": Triples(tuple("kfq:" + r for r in RELATIONS)),
+    # (target, label, indicator, value as written, unit, amount, year)
+    "targets": Star("t", "kfq:Target", (("rdfs:label", "target", not OPTIONAL), ("kfq:indicator", "indicator", OPTIONAL),
+                                        ("kfq:valueText", "value", OPTIONAL), ("kfq:unit", "unit", OPTIONAL),
+                                        ("kfq:amount", "amount", OPTIONAL), ("kfq:year", "year", OPTIONAL)),
+                    ("t", "target", "indicator", "value", "unit", "amount", "year")),
+}
+PATTERNS = {**SPEECH_PATTERNS, **ENTITY_PATTERNS}
 # what a speech says, matched over its own triples when its block is made (their key is
 # the block's); and what it is, matched over the few triples naming it and its duplication,
 # which change with the other speeches (kg.graph keeps them in a block of their own)
 CONTENT_PATTERNS = ("mentions", "sentences", "spans")
 DOCUMENT_PATTERNS = ("documents", "titles", "duplications")
-SPEECH_QUERIES = {name: star.sparql() for name, star in SPEECH_PATTERNS.items()}
-READ_PREDICATES = frozenset().union(*(star.predicates() for star in SPEECH_PATTERNS.values()))
+QUERIES = {name: pattern.sparql() for name, pattern in PATTERNS.items()}
+READ_PREDICATES = frozenset().union(*(pattern.predicates() for pattern in PATTERNS.values()))
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ROWS_FILE = "page-facts.jsonl"
+SHARED_ROWS_FILE = "shared-facts.jsonl"
 
 
 def _values(row) -> tuple:
@@ -140,13 +183,17 @@ class StoreFacts:
 
     def __init__(self, store):
         self.store = store
+        self._rows: dict[str, list[tuple]] = {}
 
     def query(self, sparql: str):
-        """Solutions of a query over the entity facts."""
+        """Solutions of any query over the union."""
         return self.store.query(sparql)
 
     def rows(self, name: str) -> list[tuple]:
-        return values(self.store.query(SPEECH_QUERIES[name]))
+        """The rows of the pattern ``name`` (asked of the store once: the pages read some twice)."""
+        if name not in self._rows:
+            self._rows[name] = values(self.store.query(QUERIES[name]))
+        return self._rows[name]
 
     def triple_count(self) -> int:
         return int(next(iter(self.store.query(COUNT_QUERY)))[0].value)
@@ -154,22 +201,26 @@ class StoreFacts:
 
 class BuildFacts:
     """The facts of a build: each speech's rows (``speech_rows``: speech id → (its own
-    triples' number, name → rows)) and a store of the shared triples and build.ttl."""
+    triples' number, name → rows)), the shared triples' rows (``entity_rows``: name →
+    rows, the chunks' in order) and the number of triples outside the speeches' own
+    (the shared ones and build.ttl's)."""
 
-    def __init__(self, shared_store, speech_rows: dict[str, tuple[int, dict[str, list]]]):
-        self.store = shared_store
+    def __init__(self, speech_rows: dict[str, tuple[int, dict[str, list]]],
+                 entity_rows: dict[str, list[tuple]], other_triples: int):
         self.speech_rows = speech_rows
-
-    def query(self, sparql: str):
-        return self.store.query(sparql)
+        self.entity_rows = entity_rows
+        self.other_triples = other_triples
 
     def rows(self, name: str) -> list[tuple]:
+        if name in ENTITY_PATTERNS:
+            return self.entity_rows[name]
         return list(chain.from_iterable(self.speech_rows[d][1][name] for d in sorted(self.speech_rows)))
 
     def triple_count(self) -> int:
-        # a speech's own triples are its own (their subjects are the speech's), so none is
-        # counted twice
-        return len(self.store) + sum(count for count, _ in self.speech_rows.values())
+        # a speech's own triples are its own (their subjects are the speech's), the chunks
+        # of shared triples hold each once (kg.graph._SharedUnion) and build.ttl speaks of
+        # the run: none is counted twice
+        return self.other_triples + sum(count for count, _ in self.speech_rows.values())
 
 
 def open_facts(source):
@@ -182,8 +233,8 @@ def open_facts(source):
 
 def speech_rows(triples, names=tuple(SPEECH_PATTERNS)) -> tuple[int, dict[str, list]]:
     """(number of triples, rows by pattern name, for the patterns ``names``) of one
-    speech's own triples, given as (subject, predicate, object) pyoxigraph terms, each
-    triple once."""
+    speech's own triples or one chunk of the shared triples, given as (subject,
+    predicate, object) pyoxigraph terms, each triple once."""
     subjects: dict[str, dict[str, list[str]]] = {}
     count = 0
     for s, p, o in triples:
@@ -191,7 +242,7 @@ def speech_rows(triples, names=tuple(SPEECH_PATTERNS)) -> tuple[int, dict[str, l
         predicate = p.value
         if predicate in READ_PREDICATES:
             subjects.setdefault(s.value, {}).setdefault(predicate, []).append(o.value)
-    return count, {name: SPEECH_PATTERNS[name].match(subjects) for name in names}
+    return count, {name: PATTERNS[name].match(subjects) for name in names}
 
 
 @lru_cache(maxsize=1)
@@ -202,16 +253,28 @@ def _version() -> str:
 
 
 class SpeechRows:
-    """A build's per-speech rows, those of the last build (in ``folder``) reused where a
-    speech's block key is unchanged."""
+    """A build's rows for the pages: each speech's and each chunk of the shared triples',
+    those of the last build (in ``folder``) reused where a block's key is unchanged."""
 
     def __init__(self, folder: Path | None, reuse: bool = True):
         self.path = folder / ROWS_FILE if folder else None
+        self.shared_path = folder / SHARED_ROWS_FILE if folder else None
         self._strings: dict[str, str] = {}
-        self.previous: dict[str, tuple] = self._load() if reuse and self.path else {}
+        reuse = reuse and folder is not None
+        self.previous: dict[str, tuple] = self._load() if reuse else {}
+        self.previous_chunks: dict[str, tuple] = self._load_chunks() if reuse else {}
         self.made: dict[str, tuple] = {}           # id → (content, document) as _load reads them
+        self.chunks: list[tuple] = []               # (key, number of triples, rows by name), in order
         self.reused = 0
-        self.shared_turtle = b""          # the shared triples (kg.graph.write_speech_graphs)
+        self.build_triples = 0                      # build.ttl's (set by the build)
+
+    def _lines(self, path: Path):
+        """The lines of a rows file after its version line (none if another version wrote it)."""
+        with open(path, "rb") as f:
+            if loads(f.readline()).get("version") != _version():
+                return
+            for line in f:
+                yield loads(line)
 
     def _load(self) -> dict:
         """The last build's rows: a line with the version, then a JSON array a speech,
@@ -219,17 +282,24 @@ class SpeechRows:
         name, document key, number of its duplication triples, DOCUMENT_PATTERNS' rows]."""
         speeches = {}
         try:
-            with open(self.path, "rb") as f:
-                if loads(f.readline()).get("version") != _version():
-                    return {}
-                for line in f:
-                    doc_id, key, count, rows, document_key, document_count, document_rows = loads(line)
-                    speeches[doc_id] = ((key, count, {name: self._interned(rows[name]) for name in CONTENT_PATTERNS}),
-                                        (document_key, document_count,
-                                         {name: self._interned(document_rows[name]) for name in DOCUMENT_PATTERNS}))
+            for doc_id, key, count, rows, document_key, document_count, document_rows in self._lines(self.path):
+                speeches[doc_id] = ((key, count, {name: self._interned(rows[name]) for name in CONTENT_PATTERNS}),
+                                    (document_key, document_count,
+                                     {name: self._interned(document_rows[name]) for name in DOCUMENT_PATTERNS}))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}                      # unreadable: every speech's rows are made again
         return speeches
+
+    def _load_chunks(self) -> dict:
+        """The last build's shared rows: the version, then [key, number of triples,
+        ENTITY_PATTERNS' rows by name] a chunk."""
+        chunks = {}
+        try:
+            for key, count, rows in self._lines(self.shared_path):
+                chunks[key] = count, {name: self._interned(rows[name]) for name in ENTITY_PATTERNS}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+        return chunks
 
     def _interned(self, rows) -> list[tuple]:
         """Rows whose equal values are one string: an entity's, a speech's or a sentence's
@@ -255,26 +325,36 @@ class SpeechRows:
             document = document_key, len(duplication), {name: self._interned(r) for name, r in rows.items()}
         self.made[doc_id] = content, document
 
+    def add_chunk(self, key: str, triples) -> None:
+        """The rows of a chunk of the shared triples (ENTITY_PATTERNS): the last build's if
+        it wrote a chunk with this ``key``, else matched over ``triples()``."""
+        chunk = self.previous_chunks.pop(key, None)
+        if chunk is None:
+            count, rows = speech_rows(triples(), tuple(ENTITY_PATTERNS))
+            chunk = count, {name: self._interned(r) for name, r in rows.items()}
+        self.chunks.append((key, *chunk))
+
     def save(self) -> None:
         if not self.path:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            # a line a speech: the whole file as one string took 400 MB at 10,000 speeches
-            f.write(dumps({"version": _version()}) + b"\n")
-            for doc_id, (content, document) in self.made.items():
-                f.write(dumps([doc_id, *content, *document]) + b"\n")
-        os.replace(tmp, self.path)
+        # a line a speech: the whole file as one string took 400 MB at 10,000 speeches
+        _write_lines(self.path, ([doc_id, *content, *document] for doc_id, (content, document) in self.made.items()))
+        _write_lines(self.shared_path, (list(chunk) for chunk in self.chunks))
 
-    def facts(self, build_info: Path) -> BuildFacts:
-        """The build's facts: these rows, and a store of the shared triples and
-        ``build_info`` (build.ttl)."""
-        import pyoxigraph as ox
-        store = ox.Store()
-        store.bulk_load(self.shared_turtle, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
-        if build_info.exists():
-            store.bulk_load(path=str(build_info), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+    def facts(self) -> BuildFacts:
+        """The build's facts: these rows, and the number of the shared and build.ttl's triples."""
         by_speech = {doc_id: (content[1] + document[1], {**content[2], **document[2]})
                      for doc_id, (content, document) in self.made.items()}
-        return BuildFacts(store, by_speech)
+        shared = {name: list(chain.from_iterable(rows[name] for _, _, rows in self.chunks)) for name in ENTITY_PATTERNS}
+        return BuildFacts(by_speech, shared, sum(count for _, count, _ in self.chunks) + self.build_triples)
+
+
+def _write_lines(path: Path, lines) -> None:
+    """A rows file, atomically: the version line, then a JSON array a line."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(dumps({"version": _version()}) + b"\n")
+        for line in lines:
+            f.write(dumps(line) + b"\n")
+    os.replace(tmp, path)

@@ -5,23 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PREFIXES = """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-# every target with its fields; the speeches that mention it come from the mention index
-TARGETS = PREFIXES + """SELECT ?t ?target ?indicator ?value ?unit ?amount ?year WHERE {
-  ?t a kfq:Target ; rdfs:label ?target .
-  OPTIONAL { ?t kfq:indicator ?indicator } OPTIONAL { ?t kfq:valueText ?value }
-  OPTIONAL { ?t kfq:unit ?unit } OPTIONAL { ?t kfq:amount ?amount } OPTIONAL { ?t kfq:year ?year } }"""
 TARGET_COLUMNS = ("target", "indicator", "value", "unit", "amount", "year")
-# every typed, labelled entity in the graph (api.stats counts only those that a speech
-# other than a copy mentions; the build summary counts them as extracted)
-TYPE_COUNTS = PREFIXES + """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?type ; rdfs:label ?label }
-GROUP BY ?type"""
-
-
-def _value(term):
-    return "" if term is None else term.value
 
 
 def format_amount(raw: str) -> str:
@@ -45,12 +29,22 @@ def report_data(source, top: int = 15, index=None) -> dict:
     facts = open_facts(source)
     index = index or mention_index(facts)
     s = api.stats(facts, top, index)
-    totals = {r["type"].value.rsplit("#", 1)[-1]: int(r["n"].value) for r in facts.query(TYPE_COUNTS)}
+    totals = _type_counts(facts)
     cards = [{"type": t, "name": TYPE_NAMES.get(t, t), "entities": totals[t],
               "outside_copies": s["types"].get(t, {}).get("entities", 0)}
              for t in VIEW_TYPES if t in totals]
     return {"stats": s, "targets": _targets(facts, index), "speeches": _speeches(facts, index), "cards": cards,
             "top_industries": s["top"].get("Industry", []), "top_zones": s["top"].get("Zone", [])}
+
+
+def _type_counts(facts) -> dict[str, int]:
+    """Every typed, labelled entity in the graph, counted per type (api.stats counts only
+    those that a speech other than a copy mentions; the build summary counts them as
+    extracted)."""
+    typed: dict[str, set] = {}
+    for e, etype, _ in facts.rows("entities"):
+        typed.setdefault(etype, set()).add(e)
+    return {etype.rsplit("#", 1)[-1]: len(members) for etype, members in typed.items()}
 
 
 def _targets(facts, index) -> list[dict]:
@@ -63,9 +57,9 @@ def _targets(facts, index) -> list[dict]:
             for e in ents:
                 speeches_of.setdefault(e, set()).add(index.ids[doc])
     rows: dict[tuple, set] = {}
-    for t, *columns in facts.query(TARGETS):
-        if speeches_of.get(t.value):
-            rows.setdefault(tuple(_value(c) for c in columns), set()).update(speeches_of[t.value])
+    for t, *columns in facts.rows("targets"):
+        if speeches_of.get(t):
+            rows.setdefault(tuple("" if c is None else c for c in columns), set()).update(speeches_of[t])
     targets = []
     for columns, ids in rows.items():
         row = dict(zip(TARGET_COLUMNS, columns))

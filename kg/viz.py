@@ -1,7 +1,8 @@
 """Offline HTML viewer: one self-contained file (vis-network inlined, no network at all).
 
-The view is read from the built graph (graph.trig / graph.ttl) with SPARQL over the
-shared vocabulary, never from Python objects, so ``kg viz`` works on any output folder.
+The view is read from the built graph, never from the build's Python objects: the pages'
+patterns (:mod:`kg.page_facts`) asked by SPARQL of a folder's graph files, so ``kg viz``
+works on any output folder, or, in a build, matched over the triples it wrote.
 All graph text goes into the page as JSON inside ``<script type="application/json">``
 with ``<``, ``>`` and ``&`` escaped, and the page's script only ever inserts it with
 ``textContent``: no speech text can run as markup or script.
@@ -38,32 +39,11 @@ TYPE_NAMES = {
     "Zone": "开发区", "Industry": "产业", "Program": "政策项目", "Target": "目标",
     "Metric": "已完成指标", "Role": "职务", "Person": "人物", "Organization": "机构", "Place": "地点",
 }
-RELATIONS = ("focusesOn", "hasProgram", "targetOf", "holdsRole", "roleIn", "locatedIn")
 RELATION_LABELS = {
     "focusesOn": "重点产业", "hasProgram": "政策项目", "targetOf": "目标", "holdsRole": "担任",
     "roleIn": "所属", "locatedIn": "位于",
 }
-TARGET_FIELDS = ("indicator", "value", "valueText", "unit", "qualifier", "amount", "currency", "year")
-
-KFQ = "https://w3id.org/kfq-kg/ontology#"
-PREFIXES = f"""
-PREFIX kfq: <{KFQ}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-# one triple pattern each, over a graph (a set of triples): no DISTINCT needed (it took a
-# fifth of the time of these at 10,000 speeches)
-ALIAS_QUERY = PREFIXES + "SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
-FIELD_QUERY = PREFIXES + f"""
-SELECT ?e ?p ?o WHERE {{
-  VALUES ?p {{ {" ".join("kfq:" + f for f in TARGET_FIELDS)} }}
-  ?e ?p ?o }}"""
-ROLE_QUERY = PREFIXES + """
-SELECT DISTINCT ?person ?role WHERE { ?person kfq:holdsRole/rdfs:label ?role }"""
-EDGE_QUERY = PREFIXES + f"""
-SELECT ?s ?p ?o WHERE {{
-  VALUES ?p {{ {" ".join("kfq:" + r for r in RELATIONS)} }}
-  ?s ?p ?o }}"""
+HOLDS_ROLE = "https://w3id.org/kfq-kg/ontology#holdsRole"
 
 
 # ---------------------------------------------------------------- reading the graph
@@ -97,15 +77,14 @@ def load_view(source, index=None) -> dict:
             node = nodes.get(e)
             if node is not None:
                 node["speeches"].append(doc_id)
-    for e, alias in facts.query(ALIAS_QUERY):
-        if e.value in nodes:
-            nodes[e.value]["aliases"].append(alias.value)
-    for e, p, o in facts.query(FIELD_QUERY):
-        if e.value in nodes:
-            nodes[e.value]["fields"][_local(p.value)] = o.value
-    for person, role in facts.query(ROLE_QUERY):
-        if person.value in nodes:
-            nodes[person.value]["roles"].append(role.value)
+    for e, alias in facts.rows("aliases"):
+        if e in nodes:
+            nodes[e]["aliases"].append(alias)
+    for e, p, o in facts.rows("fields"):
+        if e in nodes:
+            nodes[e]["fields"][_local(p)] = o
+    relations = facts.rows("relations")
+    _attach_roles(facts, nodes, relations)
     _attach_mentions(facts, nodes, index.ids)
     in_order = {doc_id: i for i, doc_id in enumerate(sorted(set(index.ids.values()), key=natural_key))}
     for n in nodes.values():
@@ -118,8 +97,7 @@ def load_view(source, index=None) -> dict:
     groups = community_of(projection(facts, index=index))
     for n in nodes.values():
         n["community"] = groups.get(n["id"], -1)
-    edges = [{"from": s.value, "to": o.value, "relation": _local(p.value)}
-             for s, p, o in facts.query(EDGE_QUERY) if s.value in nodes and o.value in nodes]
+    edges = [{"from": s, "to": o, "relation": _local(p)} for s, p, o in relations if s in nodes and o in nodes]
     titles: dict[str, str] = {}
     for doc_id, title, copy in facts.rows("titles"):
         title = title or ""
@@ -155,6 +133,19 @@ def _entities(index) -> dict[str, dict]:
     return {iri: {"id": iri, "type": etype, "label": label, "aliases": [], "speeches": [], "docs": 0,
                   "fields": {}, "roles": [], "mentions": [], "mention_count": 0}
             for iri, (etype, label) in index.entities.items() if etype in _TYPE_RANK}
+
+
+def _attach_roles(facts, nodes: dict[str, dict], relations) -> None:
+    """Each person's roles, by label (kfq:holdsRole, then the role's rdfs:label)."""
+    held: dict[str, list[str]] = defaultdict(list)          # role → its holders
+    for person, p, role in relations:
+        if p == HOLDS_ROLE and person in nodes:
+            held[role].append(person)
+    if not held:
+        return
+    for e, _, label in facts.rows("entities"):
+        for person in held.get(e, ()):
+            nodes[person]["roles"].append(label)
 
 
 def _attach_mentions(facts, nodes: dict[str, dict], ids: dict[str, str]) -> None:

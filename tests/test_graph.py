@@ -178,8 +178,8 @@ def test_the_shared_chunks_are_copied_until_what_they_hold_changes(tmp_path, mon
     from kg.blocks import INDEX_NAME
     from kg.cache import CACHE_DIR
     made = []
-    real = graph._SharedUnion.block
-    monkeypatch.setattr(graph._SharedUnion, "block", lambda self, chunk: made.append(chunk) or real(self, chunk))
+    real = graph._SharedUnion.triples
+    monkeypatch.setattr(graph._SharedUnion, "triples", lambda self, chunk: made.append(chunk) or real(self, chunk))
     before = [extraction("d1"), extraction("d2", "东湖开发区")]
     _stream(tmp_path / "inc", before)
     assert len(made) == 2                                      # d2 names a zone d1 does not

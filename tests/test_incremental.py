@@ -1,4 +1,5 @@
 """Incremental rebuilds: cache reuse, removal, invalidation, corruption, determinism."""
+import json
 import shutil
 
 from kg import api, cache
@@ -131,15 +132,20 @@ def test_a_rebuild_makes_its_pages_from_kept_rows_alike(tmp_path, monkeypatch):
     from kg.report import render_report
     src, out = corpus(tmp_path / "in", ["a.txt", "b.txt"]), tmp_path / "out"
     api.build([str(src)], str(out))
-    made = []                                    # the kinds of rows made, a speech's each
+    chunks_before = _shared_chunk_keys(out)
+    made = []                                    # the kinds of rows made, a speech's or a chunk's each
     real = page_facts.speech_rows
     monkeypatch.setattr(page_facts, "speech_rows", lambda triples, names: made.append(names) or real(triples, names))
     corpus(src, ["c.txt"])                                                     # a speech comes
     (src / "d.txt").write_text(SPEECHES["a.txt"], encoding="utf-8")           # and a copy of one
     report = api.build([str(src)], str(out))
     assert [(d.document, d.original) for d in report.duplicates] == [("d", "a")]
-    # the rows of a and b were kept, of both kinds
-    assert sorted(made) == sorted([page_facts.CONTENT_PATTERNS, page_facts.DOCUMENT_PATTERNS] * 2)
+    # the rows of a and b were kept, of both kinds; of the shared triples, only the new chunks' made
+    entity_rows = tuple(page_facts.ENTITY_PATTERNS)
+    assert sorted(n for n in made if n != entity_rows) == sorted([page_facts.CONTENT_PATTERNS,
+                                                                  page_facts.DOCUMENT_PATTERNS] * 2)
+    new_chunks = _shared_chunk_keys(out) - chunks_before
+    assert made.count(entity_rows) == len(new_chunks) and 0 < len(new_chunks) < len(_shared_chunk_keys(out))
     api.build([str(src)], str(tmp_path / "fresh"), full=True)
     assert _pages(out) == _pages(tmp_path / "fresh")
     api.render_view(out, tmp_path / "view.html", max_nodes=api.DEFAULT_VIEW_NODES)
@@ -150,6 +156,15 @@ def test_a_rebuild_makes_its_pages_from_kept_rows_alike(tmp_path, monkeypatch):
     made.clear()
     api.build([str(src)], str(out))
     assert len(made) == 8 and _pages(out) == _pages(tmp_path / "fresh")      # unreadable: made again
+    (out / cache.CACHE_DIR / page_facts.SHARED_ROWS_FILE).write_text("[1, 2", encoding="utf-8")
+    made.clear()
+    api.build([str(src)], str(out))
+    assert made == [entity_rows] * len(_shared_chunk_keys(out)) and _pages(out) == _pages(tmp_path / "fresh")
+
+
+def _shared_chunk_keys(out) -> set[str]:
+    from kg.blocks import INDEX_NAME
+    return {key for key, _, _ in json.loads((out / cache.CACHE_DIR / INDEX_NAME).read_text(encoding="utf-8"))["shared"]}
 
 
 def test_the_build_facts_count_the_triples_of_the_union(tmp_path):
@@ -161,7 +176,7 @@ def test_the_build_facts_count_the_triples_of_the_union(tmp_path):
         rows = page_facts.SpeechRows(out / cache.CACHE_DIR, reuse=kept)
         api._build_graph([str(src)], out, 1, False, False, None, rows)
         assert rows.reused == (4 if kept else 0)
-        facts = rows.facts(out / "build.ttl")
+        facts = rows.facts()
         assert facts.triple_count() == len(api.open_union(out))
         assert api.stats(facts) == api.stats(out)
 
