@@ -186,6 +186,18 @@ def test_sentences_per_entity_are_capped_and_spread_over_speeches(view, monkeypa
     assert len(one["mentions"]) == 1 and one["mention_count"] == 2 and one["docs"] == 2
 
 
+def test_the_page_json_is_the_same_whichever_encoder_writes_it():
+    import json
+
+    def reference(data):
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    data = {"b": [1.5, -0.0, 12, 130.0], "a": {"z": "甲</script>&\u2028\n\x01", "y": None, "x": True}}
+    assert viz._compact_json(data) == reference(data)                        # orjson's
+    for refused in ({"n": 10 ** 20}, {"t": "乙\ud800"}, {3: "three"}):
+        assert viz._compact_json(refused) == reference(refused)              # json's
+    assert "</script>" not in viz.json_for_script(data)
+
+
 def test_round_robin_takes_each_speech_in_turn():
     keys = sorted([("a", s) for s in range(5)] + [("b", 7)] + [("c", 0), ("c", 3)])
     assert viz._round_robin(keys, 5) == [("a", 0), ("b", 7), ("c", 0), ("a", 1), ("c", 3)]
