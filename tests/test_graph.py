@@ -85,9 +85,12 @@ def test_shapes_accept_a_build_and_catch_a_broken_graph(tmp_path):
     g.add((person, KFQ.holdsRole, place_like))
     [target] = g.subjects(rdflib.RDF.type, KFQ.Target)
     g.add((target, KFQ.year, rdflib.Literal(2026)))
+    size = len(g)
     ok, violations = validate(g)
     assert not ok
     assert any("holdsRole" in v for v in violations) and any("year" in v for v in violations)
+    assert len(g) == size                    # the caller's graph: the ontology went into a copy
+    assert validate(g, may_change=True) == (ok, violations) and len(g) > size
 
 
 def test_validating_quads_agrees_with_validating_the_file(tmp_path):
