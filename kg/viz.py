@@ -375,8 +375,9 @@ def _compact_json(data) -> str:
 
 def vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS from the installed pyvis package (nothing is fetched)."""
-    import pyvis
-    lib = Path(pyvis.__file__).resolve().parent.joinpath(*VIS_DIR)
+    # found, not imported: importing pyvis takes 0.05 s of every build
+    from importlib.util import find_spec
+    lib = Path(find_spec("pyvis").origin).resolve().parent.joinpath(*VIS_DIR)
     js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
     css = (lib / "vis-network.css").read_text(encoding="utf-8")
     # a closing tag inside the library would end the inline element early
