@@ -268,21 +268,13 @@ class SpeechRows:
         self.reused = 0
         self.build_triples = 0                      # build.ttl's (set by the build)
 
-    def _lines(self, path: Path):
-        """The lines of a rows file after its version line (none if another version wrote it)."""
-        with open(path, "rb") as f:
-            if loads(f.readline()).get("version") != _version():
-                return
-            for line in f:
-                yield loads(line)
-
     def _load(self) -> dict:
         """The last build's rows: a line with the version, then a JSON array a speech,
         [id, key, number of its own triples but its duplication, CONTENT_PATTERNS' rows by
         name, document key, number of its duplication triples, DOCUMENT_PATTERNS' rows]."""
         speeches = {}
         try:
-            for doc_id, key, count, rows, document_key, document_count, document_rows in self._lines(self.path):
+            for doc_id, key, count, rows, document_key, document_count, document_rows in _read_lines(self.path):
                 speeches[doc_id] = ((key, count, {name: self._interned(rows[name]) for name in CONTENT_PATTERNS}),
                                     (document_key, document_count,
                                      {name: self._interned(document_rows[name]) for name in DOCUMENT_PATTERNS}))
@@ -295,7 +287,7 @@ class SpeechRows:
         ENTITY_PATTERNS' rows by name] a chunk."""
         chunks = {}
         try:
-            for key, count, rows in self._lines(self.shared_path):
+            for key, count, rows in _read_lines(self.shared_path):
                 chunks[key] = count, {name: self._interned(rows[name]) for name in ENTITY_PATTERNS}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
@@ -348,6 +340,15 @@ class SpeechRows:
                      for doc_id, (content, document) in self.made.items()}
         shared = {name: list(chain.from_iterable(rows[name] for _, _, rows in self.chunks)) for name in ENTITY_PATTERNS}
         return BuildFacts(by_speech, shared, sum(count for _, count, _ in self.chunks) + self.build_triples)
+
+
+def _read_lines(path: Path):
+    """The lines of a rows file after its version line (none if another version wrote it)."""
+    with open(path, "rb") as f:
+        if loads(f.readline()).get("version") != _version():
+            return
+        for line in f:
+            yield loads(line)
 
 
 def _write_lines(path: Path, lines) -> None:
