@@ -13,7 +13,8 @@ from itertools import combinations
 
 import networkx as nx
 
-KFQ = "https://w3id.org/kfq-kg/ontology#"
+from kg.page_facts import KFQ
+
 # typed things that are not entities; the entity types, who mentions what and the speeches
 # (kg.page_facts) are plain scans joined in Python: one query joining them (with the type
 # filter and the copy test per row) took 6 s at 1,000 speeches

@@ -30,6 +30,7 @@ NAMESPACES = {"kfq": "https://w3id.org/kfq-kg/ontology#",
               "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
               "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
               "skos": "http://www.w3.org/2004/02/skos/core#"}
+KFQ = NAMESPACES["kfq"]
 PREFIXES = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in NAMESPACES.items())
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OPTIONAL = True
@@ -184,10 +185,6 @@ class StoreFacts:
     def __init__(self, store):
         self.store = store
         self._rows: dict[str, list[tuple]] = {}
-
-    def query(self, sparql: str):
-        """Solutions of any query over the union."""
-        return self.store.query(sparql)
 
     def rows(self, name: str) -> list[tuple]:
         """The rows of the pattern ``name`` (asked of the store once: the pages read some twice)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import orjson
 
 from kg.model import ENTITY_TYPES
+from kg.page_facts import KFQ
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 VIS_DIR = ("templates", "lib", "vis-9.1.2")          # inside the installed pyvis package
@@ -45,7 +46,7 @@ RELATION_LABELS = {
     "focusesOn": "重点产业", "hasProgram": "政策项目", "targetOf": "目标", "holdsRole": "担任",
     "roleIn": "所属", "locatedIn": "位于",
 }
-HOLDS_ROLE = "https://w3id.org/kfq-kg/ontology#holdsRole"
+HOLDS_ROLE = KFQ + "holdsRole"
 
 
 # ---------------------------------------------------------------- reading the graph
