@@ -269,26 +269,27 @@ class SpeechRows:
         """The last build's rows: a line with the version, then a JSON array a speech,
         [id, key, number of its own triples but its duplication, CONTENT_PATTERNS' rows by
         name, document key, number of its duplication triples, DOCUMENT_PATTERNS' rows]."""
-        speeches = {}
-        try:
-            for doc_id, key, count, rows, document_key, document_count, document_rows in _read_lines(self.path):
-                speeches[doc_id] = ((key, count, {name: self._interned(rows[name]) for name in CONTENT_PATTERNS}),
-                                    (document_key, document_count,
-                                     {name: self._interned(document_rows[name]) for name in DOCUMENT_PATTERNS}))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return {}                      # unreadable: every speech's rows are made again
-        return speeches
+        def entry(doc_id, key, count, rows, document_key, document_count, document_rows):
+            return doc_id, ((key, count, self._kept(rows, CONTENT_PATTERNS)),
+                            (document_key, document_count, self._kept(document_rows, DOCUMENT_PATTERNS)))
+        return self._loaded(self.path, entry)
 
     def _load_chunks(self) -> dict:
         """The last build's shared rows: the version, then [key, number of triples,
         ENTITY_PATTERNS' rows by name] a chunk."""
-        chunks = {}
+        return self._loaded(self.shared_path, lambda key, count, rows: (key, (count, self._kept(rows, ENTITY_PATTERNS))))
+
+    def _loaded(self, path: Path, entry) -> dict:
+        """A rows file as a dict of ``entry(*line)`` pairs; empty if it is unreadable (every
+        row of it is then made again)."""
         try:
-            for key, count, rows in _read_lines(self.shared_path):
-                chunks[key] = count, {name: self._interned(rows[name]) for name in ENTITY_PATTERNS}
+            return dict(entry(*line) for line in _read_lines(path))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
-        return chunks
+
+    def _kept(self, rows: dict, names) -> dict[str, list[tuple]]:
+        """The rows of the patterns ``names``, interned (see :meth:`_interned`)."""
+        return {name: self._interned(rows[name]) for name in names}
 
     def _interned(self, rows) -> list[tuple]:
         """Rows whose equal values are one string: an entity's, a speech's or a sentence's
@@ -307,11 +308,11 @@ class SpeechRows:
             self.reused += 1
         else:
             count, rows = speech_rows(own_triples(), CONTENT_PATTERNS)
-            content = key, count, {name: self._interned(r) for name, r in rows.items()}
+            content = key, count, self._kept(rows, CONTENT_PATTERNS)
         if document is None or document[0] != document_key:
             head, duplication = document_triples()
             rows = speech_rows(head + duplication, DOCUMENT_PATTERNS)[1]
-            document = document_key, len(duplication), {name: self._interned(r) for name, r in rows.items()}
+            document = document_key, len(duplication), self._kept(rows, DOCUMENT_PATTERNS)
         self.made[doc_id] = content, document
 
     def add_chunk(self, key: str, triples) -> None:
@@ -320,7 +321,7 @@ class SpeechRows:
         chunk = self.previous_chunks.pop(key, None)
         if chunk is None:
             count, rows = speech_rows(triples(), tuple(ENTITY_PATTERNS))
-            chunk = count, {name: self._interned(r) for name, r in rows.items()}
+            chunk = count, self._kept(rows, ENTITY_PATTERNS)
         self.chunks.append((key, *chunk))
 
     def save(self) -> None:
