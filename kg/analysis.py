@@ -119,13 +119,34 @@ def central(g: nx.MultiDiGraph, top: int = 5) -> dict[str, list[tuple[str, float
 
 def _louvain(g: nx.MultiDiGraph, seed: int):
     """(weighted undirected graph, its Louvain communities largest first); isolated
-    entities belong to none."""
+    entities belong to none. igraph's multilevel Louvain (C) does the grouping: networkx's
+    (pure Python) took 1.7 s of every build at 10,000 speeches, igraph 0.035 s, for groups
+    of about the same modularity (10,000 speeches: 0.511 against 0.510; 1,000: 0.415
+    against 0.422)."""
     u = weighted_undirected(g)
     u.remove_nodes_from([n for n in list(u) if u.degree(n) == 0])
     if u.number_of_edges() == 0:
         return u, []
-    groups = nx.community.louvain_communities(u, weight="weight", seed=seed)
+    groups = _multilevel(u, seed)
     return u, sorted(groups, key=lambda c: (-len(c), min(g.nodes[n]["label"] for n in c)))
+
+
+def _multilevel(u: nx.Graph, seed: int) -> list[set]:
+    """Louvain communities of ``u`` by igraph, from a random generator of its own seeded
+    with ``seed`` (igraph's default draws from Python's global one): the same graph, with
+    its nodes and edges in the same order, gives the same groups in any process."""
+    import random
+    import igraph
+    nodes = list(u)
+    position = {node: i for i, node in enumerate(nodes)}
+    edges = [(position[a], position[b], w) for a, b, w in u.edges(data="weight")]
+    graph = igraph.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges])
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        clusters = graph.community_multilevel(weights=[w for _, _, w in edges])
+    finally:
+        igraph.set_random_number_generator(random)
+    return [{nodes[i] for i in members} for members in clusters]
 
 
 def communities(g: nx.MultiDiGraph, top: int = 5, seed: int = 7) -> list[dict]:

@@ -74,6 +74,45 @@ def test_csv_tables_have_the_documented_columns(out, tmp_path):
     assert {(p["person"], p["role"]) for p in people} == {("建华", "市长")}
 
 
+def _two_clusters() -> nx.MultiDiGraph:
+    """Two groups of four entities, each pair within a group named together in five
+    speeches, one weak link between the groups."""
+    g = nx.MultiDiGraph()
+    groups = [[f"http://e/{side}{i}" for i in range(4)] for side in "ab"]
+    for members in groups:
+        for node in members:
+            g.add_node(node, type="Zone", label=node[-2:], speeches=5)
+        for x in members:
+            for y in members:
+                if x < y:
+                    g.add_edge(x, y, key="co_mention", relation="co_mention", weight=5)
+    g.add_edge(groups[0][0], groups[1][0], key="co_mention", relation="co_mention", weight=1)
+    g.add_node("http://e/alone", type="Zone", label="alone", speeches=1)
+    return g
+
+
+def test_communities_find_the_groups_whatever_the_global_random_state():
+    import random
+    g = _two_clusters()
+    random.seed(1)
+    first = analysis.community_of(g)
+    random.seed(99)
+    assert analysis.community_of(g) == first
+    a = {first[f"http://e/a{i}"] for i in range(4)}
+    b = {first[f"http://e/b{i}"] for i in range(4)}
+    assert len(a) == 1 and len(b) == 1 and a != b
+    assert "http://e/alone" not in first           # an isolated entity is in no community
+
+
+def test_communities_leave_the_global_random_generator_alone():
+    import random
+    random.seed(3)
+    expected = random.random()
+    random.seed(3)
+    analysis.community_of(_two_clusters())
+    assert random.random() == expected
+
+
 def test_central_and_communities(out):
     g = analysis.projection(out)
     central = analysis.central(g, top=3)
