@@ -50,9 +50,19 @@ def entity_iri(etype: str, key: str) -> str:
 
 
 class LinkedEntities(dict):
-    """(type, label) → Entity; and, for a name that means another thing in every speech
-    (an anonymised X开发区, a speech's own 进入前三名 target), (speech id, type, label) →
-    that speech's Entity, which :meth:`in_speech` finds first."""
+    """(type, label) → Entity; and (speech id, type, label) → the Entity a speech's mention
+    of that name is where it is another: a name that means another thing in every speech
+    (an anonymised X开发区, a speech's own 进入前三名 target), or one written for another
+    (管委会 for the 党工委), which :meth:`in_speech` finds first. :meth:`of_mentions`
+    gives each mention's own entity (one speech may write 管委会 for both)."""
+
+    def __init__(self):
+        super().__init__()
+        self._of_mentions: dict[str, list[Entity]] = {}
+
+    def of_mentions(self, doc_id: str) -> list[Entity]:
+        """The entity of each of a speech's mentions, in the order of its mentions."""
+        return self._of_mentions.get(doc_id, [])
 
     def in_speech(self, doc_id: str, key: tuple[str, str]) -> Entity | None:
         return self.get((doc_id, *key)) or self.get(key)
@@ -62,29 +72,50 @@ def _speech_scoped(merge_key_: tuple[str, str], doc_id: str) -> bool:
     return merge_key_[1].startswith(f"{doc_id}\x1f")
 
 
+def alias_names(m: Mention) -> list[str]:
+    """The names a mention gives its entity (its label, the alias or written form it
+    carries, its surface): all but the entity's label become skos:altLabels. A target's
+    wording is no name."""
+    if m.type == "Target":
+        return []
+    return [name for name in (m.label, m.attrs.get("alias"), m.attrs.get("written"), m.surface)
+            if name and fold(name) != ""]
+
+
+def _index_name(index: LinkedEntities, doc_id: str, m: Mention, ent: Entity, scoped: bool) -> None:
+    """Index a mention's name: (type, label) is the entity labelled so (the first, if
+    several are); a mention standing for another entity (scoped to its speech, or written
+    for another name: 管委会 for the 党工委) is the speech's (speech id, type, label)."""
+    if scoped or ent.label != m.label:
+        index[(doc_id, *m.key)] = ent
+        index.setdefault(m.key, ent)          # until a mention of the name's own entity comes
+        return
+    current = index.get(m.key)
+    if current is None or current.label != m.label:
+        index[m.key] = ent
+    elif current is not ent:
+        index[(doc_id, *m.key)] = ent
+
+
 def link(extractions: list[Extraction]) -> LinkedEntities:
     """Map every (type, label) used by a mention or relation to its canonical Entity."""
     by_key: dict[tuple[str, str], Entity] = {}
     index = LinkedEntities()
     for ex in sorted(extractions, key=lambda e: e.document.id):
+        of_mentions = index._of_mentions[ex.document.id] = []
         for m in ex.mentions:
             mk = merge_key(m)
             ent = by_key.get(mk)
             if ent is None:
                 label = m.attrs.get("canonical") or m.label
                 ent = by_key[mk] = Entity(iri=entity_iri(m.type, mk[1]), type=m.type, label=label)
-            for name in (m.label, m.attrs.get("alias"), m.attrs.get("written"), m.surface):
-                if name and name != ent.label and fold(name) != "" and m.type != "Target":
-                    ent.alt_labels.add(name)
+            of_mentions.append(ent)
+            ent.alt_labels.update(alias_names(m))
             for attr in ENTITY_ATTRS:
                 if attr in m.attrs and attr not in ent.attrs:
                     ent.attrs[attr] = m.attrs[attr]
             ent.documents.add(ex.document.id)
-            if _speech_scoped(mk, ex.document.id):
-                index[(ex.document.id, *m.key)] = ent
-                index.setdefault(m.key, ent)    # (a speech naming it without a scope wins)
-            else:
-                index[m.key] = ent
+            _index_name(index, ex.document.id, m, ent, _speech_scoped(mk, ex.document.id))
         # things named only as relation ends or as the speaker's office still get an entity
         speaker = [("Role", ex.speaker_role)] if ex.speaker_role else []
         for etype, label in speaker + [end for r in ex.relations for end in (r.subject, r.object)]:

@@ -140,16 +140,38 @@ def test_a_rebuild_copies_the_blocks_of_unchanged_speeches(tmp_path, monkeypatch
     assert _files(tmp_path / "inc") == _files(tmp_path / "full")
 
 
-def test_a_new_alias_remakes_every_speech_naming_the_entity(tmp_path, monkeypatch):
+def test_a_new_alias_is_the_new_speechs_alone_and_remakes_no_other_graph(tmp_path, monkeypatch):
+    """d3 writes the industry all three name another way: only d3's graph is made, it
+    holds the alias, d1's and d2's do not, and graph.ttl (the union) does."""
     before = [extraction("d1"), extraction("d2", "东湖开发区")]
     _stream(tmp_path / "inc", before)
     calls = _counting_fresh_blocks(monkeypatch)
     d3 = extraction("d3", "西岭开发区")
-    d3.mentions[2].attrs["written"] = "新能源汽车行业"     # a new altLabel of an entity all three name
+    d3.mentions[2].attrs["written"] = "新能源汽车行业"
     _stream(tmp_path / "inc", before + [d3])
-    assert sorted(calls) == ["d1", "d2", "d3"]
-    assert "新能源汽车行业".encode() in (tmp_path / "inc" / "graph.trig").read_bytes()
+    assert calls == ["d3"]
+    alias = "http://www.w3.org/2004/02/skos/core#altLabel"
+    trig = list(ox.parse(path=str(tmp_path / "inc" / "graph.trig"), format=ox.RdfFormat.TRIG))
+    graphs_with_it = {q.graph_name.value for q in trig if q.predicate.value == alias and q.object.value == "新能源汽车行业"}
+    assert graphs_with_it == {document_iri("d3")}
+    ttl = {q.triple for q in ox.parse(path=str(tmp_path / "inc" / "graph.ttl"), format=ox.RdfFormat.TURTLE)}
+    assert ttl == {q.triple for q in trig}
+    assert "新能源汽车行业" in {t.object.value for t in ttl if t.predicate.value == alias}
     _stream(tmp_path / "full", before + [d3])
+    assert _files(tmp_path / "inc") == _files(tmp_path / "full")
+
+
+def test_a_new_label_remakes_every_speech_naming_the_entity(tmp_path, monkeypatch):
+    """A speech whose id sorts first gives the entity its label (the first mention's):
+    every speech's graph describes it by that label, so all are made again."""
+    before = [extraction("d1"), extraction("d2", "东湖开发区")]
+    _stream(tmp_path / "inc", before)
+    calls = _counting_fresh_blocks(monkeypatch)
+    d0 = extraction("d0", "西岭开发区")
+    d0.mentions[2].label = "新能源汽车产业"          # the same sector (产业 folds away), first
+    _stream(tmp_path / "inc", [d0] + before)
+    assert sorted(calls) == ["d0", "d1", "d2"]
+    _stream(tmp_path / "full", [d0] + before)
     assert _files(tmp_path / "inc") == _files(tmp_path / "full")
 
 

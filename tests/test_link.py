@@ -67,3 +67,27 @@ def test_each_speech_s_graph_names_its_own_anonymised_zone():
         if q.predicate.value.endswith("#mentions"):
             named[q.graph_name.value] = q.object.value
     assert named[document_iri("a")] != named[document_iri("b")]
+
+
+def test_a_name_written_for_another_body_is_that_body_in_its_speech_alone():
+    """党工委（管委会）: this 管委会 is the 党工委; a plain 管委会 in the same speech, and in
+    any other speech, is the 管委会 — whichever speech comes first."""
+    a = ex("a", [m("a", "Organization", "党工委"), m("a", "Organization", "管委会", canonical="党工委"),
+                 m("a", "Organization", "管委会")])
+    b = ex("b", [m("b", "Organization", "管委会")])
+    ents = link([b, a])
+    party, committee = ents[("Organization", "党工委")], ents[("Organization", "管委会")]
+    assert party is not committee and committee.label == "管委会"
+    assert ents.of_mentions("a") == [party, party, committee]
+    assert ents.of_mentions("b") == [committee]
+    assert ents.in_speech("a", ("Organization", "管委会")) is party      # this speech's relations
+    assert ents.in_speech("b", ("Organization", "管委会")) is committee
+    assert "管委会" in party.alt_labels
+
+
+def test_what_a_speech_names_does_not_depend_on_the_speeches_after_it():
+    a = ex("a", [m("a", "Organization", "管委会", canonical="党工委")])
+    b = ex("b", [m("b", "Organization", "管委会")])
+    alone, both = link([a]), link([a, b])
+    assert [e.iri for e in alone.of_mentions("a")] == [e.iri for e in both.of_mentions("a")]
+    assert both[("Organization", "管委会")].label == "管委会"             # the name's own entity
