@@ -9,7 +9,10 @@ varied), then reports, each measured in a fresh process:
   - full build: speeches/s, MB/s, peak RSS;
   - the same text through raw ``jieba.lcut`` on one core, and the build's throughput as a
     ratio of it (goal: >= 0.5 with --jobs 1);
-  - adding one speech and rebuilding, as a fraction of the full build (goal: <= 5 % at 1,000).
+  - adding one speech and rebuilding, as a fraction of the full build (goal: <= 5 % at 1,000):
+    a copy of the first speech with a sentence more, and (``add_new``) bench/new_speech.txt,
+    a speech of other wording, which names the corpus's common entities in words of its own
+    (新能源汽车产业 where the corpus writes 新能源汽车).
 Figures are ratios measured in the same run, so they carry across machines.
 """
 from __future__ import annotations
@@ -25,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+NEW_SPEECH = Path(__file__).resolve().parent / "new_speech.txt"
 ZONES = ["青川", "临江", "东湖", "西岭", "南港", "北川", "云溪", "白沙", "金湾", "石桥"]
 NAMES = ["建华", "国栋", "明远", "振华", "立军", "海涛", "文斌", "志刚", "晓东", "春生"]
 
@@ -87,24 +91,30 @@ def run(n: int, jobs: int, repeat: int = 1) -> dict:
         corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
         size = make_corpus(corpus, n)
         kg = [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), "-j", str(jobs)]
-        fulls, rsss, add_ones, raws = [], [], [], []
+        fulls, rsss, add_ones, add_news, raws = [], [], [], [], []
         for _ in range(repeat):
             (corpus / "extra.txt").unlink(missing_ok=True)
+            (corpus / NEW_SPEECH.name).unlink(missing_ok=True)
             full, rss = timed(kg + ["--full"])
             shutil.copy(corpus / "s00000.txt", corpus / "extra.txt")
             with open(corpus / "extra.txt", "a", encoding="utf-8") as f:
                 f.write("\n同志们，补充一点：园区要发展氢能产业。\n")
             add_ones.append(timed(kg)[0])
             (corpus / "extra.txt").unlink()
+            timed(kg)                                    # back to the corpus alone, untimed
+            shutil.copy(NEW_SPEECH, corpus / NEW_SPEECH.name)
+            add_news.append(timed(kg)[0])
+            (corpus / NEW_SPEECH.name).unlink()
             raws.append(jieba_seconds(corpus))
             fulls.append(full)
             rsss.append(rss)
-    full, add_one, raw = median(fulls), median(add_ones), median(raws)
+    full, add_one, add_new, raw = median(fulls), median(add_ones), median(add_news), median(raws)
     return {"speeches": n, "MB": round(size / 2**20, 2), "jobs": jobs, "runs": repeat, "full_s": round(full, 1),
             "speeches_per_s": round(n / full, 1), "MB_per_s": round(size / 2**20 / full, 3),
             "peak_rss_MB": round(max(rsss)), "raw_jieba_s": round(raw, 2),
             "ratio_to_raw_jieba": round(raw / full, 3), "add_one_s": round(add_one, 1),
-            "add_one_fraction": round(add_one / full, 3)}
+            "add_one_fraction": round(add_one / full, 3), "add_new_s": round(add_new, 1),
+            "add_new_fraction": round(add_new / full, 3)}
 
 
 # the issue's goals: (figure, the runs it applies to, whether it is met, what it says)
