@@ -304,8 +304,15 @@ class SpeechGraphs:
         return aliases
 
     def whole_digest(self, iri: str) -> bytes:
-        """A digest of an entity's description with every alias (as the union holds it)."""
-        return _description_digest(self._described[iri], self.entities, self._described[iri].alt_labels)
+        """A digest of an entity's description with every alias (as the union holds it):
+        the digest without them (:meth:`shared_items` made it) and the aliases."""
+        aliases = self._described[iri].alt_labels
+        if not aliases:
+            return self._digests[iri]
+        h = hashlib.blake2b(self._digests[iri], digest_size=16)
+        for alias in sorted(aliases):
+            h.update(alias.encode("utf-8", "surrogatepass") + b"\0")
+        return h.digest()
 
     def key(self, ex, digests: list[bytes]) -> str:
         """A digest of everything the speech's blocks in the files are made from (see
@@ -345,15 +352,15 @@ class SpeechGraphs:
         return names + [(subject, ALT_LABEL, zh(a)) for a in sorted(aliases)] + facts
 
 
-def _description_digest(ent, entities, aliases=()) -> bytes:
-    """A digest of what an entity's description is made from (with the code, which every
-    key holds, it fixes the triples), with ``aliases``: a rebuild that copies most
+def _description_digest(ent, entities) -> bytes:
+    """A digest of what an entity's description but its aliases is made from (with the
+    code, which every key holds, it fixes the triples): a rebuild that copies most
     speeches' blocks needs only the digests, a fifth of the cost of the triples. A
-    speech's key holds the digest without aliases: the ones its graph holds follow from
-    its text and the label."""
+    speech's key holds it: the aliases its graph holds follow from its text and the label
+    (the union's chunks add the aliases: :meth:`SpeechGraphs.whole_digest`)."""
     role = entities.get(("Role", ent.attrs.get("role")))
     organization = entities.get(("Organization", ent.attrs.get("organization")))
-    made_from = (ent.iri, ent.type, ent.label, sorted(aliases), sorted(ent.attrs.items()),
+    made_from = (ent.iri, ent.type, ent.label, sorted(ent.attrs.items()),
                  role and role.iri, organization and organization.iri)
     return hashlib.blake2b(repr(made_from).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
