@@ -298,7 +298,7 @@ class SpeechGraphs:
         again for one added speech); the union holds every alias."""
         aliases: dict[str, set] = {}
         for m, ent in zip(ex.mentions, self.entities.of_mentions(ex.document.id)):
-            names = [name for name in alias_names(m) if name != ent.label]
+            names = alias_names(m, ent.label)
             if names:
                 aliases.setdefault(ent.iri, set()).update(names)
         return aliases

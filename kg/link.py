@@ -72,14 +72,14 @@ def _speech_scoped(merge_key_: tuple[str, str], doc_id: str) -> bool:
     return merge_key_[1].startswith(f"{doc_id}\x1f")
 
 
-def alias_names(m: Mention) -> list[str]:
-    """The names a mention gives its entity (its label, the alias or written form it
-    carries, its surface): all but the entity's label become skos:altLabels. A target's
+def alias_names(m: Mention, label: str) -> list[str]:
+    """The aliases a mention gives its entity, whose label is ``label``: the names it
+    carries (its label, the alias or written form, its surface) but that one. A target's
     wording is no name."""
     if m.type == "Target":
         return []
     return [name for name in (m.label, m.attrs.get("alias"), m.attrs.get("written"), m.surface)
-            if name and fold(name) != ""]
+            if name and name != label and fold(name) != ""]
 
 
 def _index_name(index: LinkedEntities, doc_id: str, m: Mention, ent: Entity, scoped: bool) -> None:
@@ -110,7 +110,7 @@ def link(extractions: list[Extraction]) -> LinkedEntities:
                 label = m.attrs.get("canonical") or m.label
                 ent = by_key[mk] = Entity(iri=entity_iri(m.type, mk[1]), type=m.type, label=label)
             of_mentions.append(ent)
-            ent.alt_labels.update(alias_names(m))
+            ent.alt_labels.update(alias_names(m, ent.label))
             for attr in ENTITY_ATTRS:
                 if attr in m.attrs and attr not in ent.attrs:
                     ent.attrs[attr] = m.attrs[attr]
