@@ -200,7 +200,7 @@ def query(sparql, query_file, name, params, list_queries, source, fmt, engine, a
               help="Most mentioned and most central entities per type, members per community.")
 def stats(source, top):
     """Counts per entity type, the most mentioned and most central entities (PageRank),
-    the communities (Louvain) and the duplicate speeches.
+    the communities (Leiden) and the duplicate speeches.
 
     \b
     Example:
@@ -220,7 +220,7 @@ def stats(source, top):
     for etype, ranked in sorted(analysis.central(g, top).items(), key=lambda kv: api._type_order(kv[0])):
         click.echo(f"  {etype:13} " + "、".join(label for label, _ in ranked))
     groups = analysis.communities(g, top)
-    click.echo(f"communities (Louvain): {len(groups)}")
+    click.echo(f"communities (Leiden): {len(groups)}")
     for i, group in enumerate(groups[:top]):
         click.echo(f"  #{i} ({group['size']} entities): " + "、".join(group["central"]))
     if s["duplicates"]:

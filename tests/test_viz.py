@@ -440,7 +440,7 @@ def test_cli_viz_checks_types_and_entity(out_dir, tmp_path):
 
 
 def test_the_pages_do_not_depend_on_the_hash_seed(tmp_path):
-    """Community colours come from Louvain over the projection, which must be built in one
+    """Community colours come from Leiden over the projection, which must be built in one
     order whatever order Python's string hashing gives sets."""
     import os
     import subprocess
