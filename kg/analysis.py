@@ -121,7 +121,7 @@ def _groups(g: nx.MultiDiGraph, seed: int) -> list[set]:
     """The communities of the weighted projection, largest first; isolated entities belong
     to none. Found by Leiden (Louvain's successor, whose communities are always connected)
     in graspologic-native (Rust, MIT-licensed): networkx's Louvain (pure Python) took 1.9 s
-    of every build at 10,000 speeches, this 0.6 s, 0.06 s at 1,000, with a modularity as
+    of every build at 10,000 speeches, this 0.7 s, 0.07 s at 1,000, with a modularity as
     high (10,000 speeches: 0.514 against 0.510; 1,000: 0.422 against 0.422). Its generator
     is seeded with ``seed``: the same projection gives the same communities in any
     process."""
