@@ -66,7 +66,7 @@ def load_view(source, index=None) -> dict:
     speeches, fields, roles, source sentences), ``edges`` and ``documents``. ``source``: a
     folder, a graph file, a store or its :mod:`kg.page_facts`; ``index``: its
     :func:`kg.analysis.mention_index`, if the caller has read it already."""
-    from kg.analysis import community_of, mention_index, projection
+    from kg.analysis import community_of_lists, mention_index, projection_lists
     from kg.page_facts import open_facts
     facts = open_facts(source)
     index = index or mention_index(facts)
@@ -97,7 +97,7 @@ def load_view(source, index=None) -> dict:
         n["speeches"] = sorted(speeches, key=in_order.__getitem__)
         # a copy of a speech (kfq:duplicateOf) is not a second speech mentioning it
         n["docs"] = max(1, len(speeches - copies))
-    groups = community_of(projection(facts, index=index))
+    groups = community_of_lists(*projection_lists(facts, index=index))
     for n in nodes.values():
         n["community"] = groups.get(n["id"], -1)
     edges = [{"from": s, "to": o, "relation": _local(p)} for s, p, o in relations if s in nodes and o in nodes]

@@ -113,6 +113,20 @@ def test_communities_leave_the_global_random_generator_alone():
     assert random.random() == expected
 
 
+def test_the_view_numbers_communities_as_kg_stats_does(out):
+    """graph.html's colours come from the projection's lists, kg stats' from its graph:
+    the same communities, numbered alike (kg viz --community K takes kg stats' K)."""
+    nodes, edges = analysis.projection_lists(out)
+    g = analysis.projection(out)
+    assert list(g) == list(nodes) and len(edges) == g.number_of_edges()
+    by_graph = analysis.community_of(g)
+    assert by_graph and analysis.community_of_lists(nodes, edges) == by_graph
+    reversed_graph = nx.MultiDiGraph()                       # edges given in another order
+    reversed_graph.add_nodes_from(g.nodes(data=True))
+    reversed_graph.add_edges_from(reversed(list(g.edges(keys=True, data=True))))
+    assert analysis.community_of(reversed_graph) == by_graph
+
+
 def test_central_and_communities(out):
     g = analysis.projection(out)
     central = analysis.central(g, top=3)
