@@ -184,7 +184,8 @@ class SpeechGraphs:
 
     A speech's graph is its own triples (the speech, its mentions and sentences: their
     subjects hold the speech's IRI, so no other graph has them), the shared ones (the
-    descriptions of the entities it names, the relations it states) and, for a copy, its
+    descriptions of the entities it names, with the aliases it writes them by; the
+    relations it states) and, for a copy, its
     duplication (which speech it repeats: that depends on the other speeches, so it is
     kept apart, and a speech's graph is made again only when its own text changes). The
     union is every speech's own triples and, once each, the shared ones, so nothing has to
