@@ -296,7 +296,8 @@ class SpeechGraphs:
         """Entity IRI → the aliases the speech names it by: a speech's graph holds those, so
         that another speech's new way of writing a name (新能源汽车产业) changes only its
         own graph, not the graph of every speech naming 新能源汽车 (5,716 of 10,000 were made
-        again for one added speech); the union holds every alias."""
+        again for one added speech); the union holds every alias. (Found again here, for
+        the speeches whose graphs are made, rather than kept by link for every speech.)"""
         aliases: dict[str, set] = {}
         for m, ent in zip(ex.mentions, self.entities.of_mentions(ex.document.id)):
             names = alias_names(m, ent.label)
