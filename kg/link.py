@@ -125,6 +125,4 @@ def link(extractions: list[Extraction]) -> LinkedEntities:
                 index[(etype, label)] = ent
         if ex.speaker_role:
             index[("Role", ex.speaker_role)].documents.add(ex.document.id)
-    for ent in by_key.values():
-        ent.alt_labels.discard(ent.label)
     return index
