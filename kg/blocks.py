@@ -12,7 +12,8 @@ it repeats) in ``DIR/.kg-cache/graph-blocks.idx`` (JSON), and the same for the c
 graph.ttl's closing shared triples (each keyed by what it is made of, in order), with
 the size, mtime and inode of both files; the next build copies a block whose key is
 unchanged from files that are unchanged since (a file written by anything else, ``kg
-query --update`` say, is not read at all).
+query --update`` say, is not read at all). :class:`PreviousBlocks` says where such a
+block lies; kg.graph has the kernel copy it, a run of adjacent blocks at once.
 
 Making a speech's triples and quads (pyoxigraph's constructors, one call a term) costs
 about five times serializing them.
@@ -48,8 +49,9 @@ def read_at(f, at: int, length: int = -1) -> bytes:
 class PreviousBlocks:
     """The last build's blocks, readable while the new files are written beside them."""
 
-    def __init__(self, out: Path, speeches: dict[str, list], shared_entries=(), duplications=None):
+    def __init__(self, out: Path, speeches: dict[str, list], shared_entries=(), duplications=None, sizes=None):
         self.out, self.speeches, self._files = out, speeches, {}
+        self.sizes = sizes or {}                        # file name → its size when indexed
         self.duplications = duplications or {}
         self.shared_chunks = {}                         # key → (offset, length)
         for entry in shared_entries or ():
@@ -67,38 +69,52 @@ class PreviousBlocks:
                 f.close()
             self._files = {}
 
-    def get(self, doc_id: str, key: str) -> tuple[bytes, bytes] | None:
-        """(TriG block, Turtle block) of this speech if the last build wrote it from the same
-        ``key``, else None."""
+    def get(self, doc_id: str, key: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Where this speech's TriG and Turtle blocks lie in the old files ((offset, length)
+        each) if the last build wrote them from the same ``key``, else None."""
         return self._pair(self.speeches.get(doc_id), key)
 
-    def duplication(self, doc_id: str, key: str) -> tuple[bytes, bytes] | None:
-        """(TriG block, Turtle block) of this speech's duplication, likewise."""
+    def duplication(self, doc_id: str, key: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Where this speech's duplication blocks lie, likewise."""
         return self._pair(self.duplications.get(doc_id), key)
 
-    def _pair(self, entry, key: str) -> tuple[bytes, bytes] | None:
+    def _pair(self, entry, key: str):
         try:
             stored_key, trig_at, trig_len, ttl_at, ttl_len = entry
             if not self._files or stored_key != key:
                 return None
-            blocks = (self._read("graph.trig", trig_at, trig_len), self._read("graph.ttl", ttl_at, ttl_len))
-        except (TypeError, ValueError, OSError):      # an index that is not ours: make the speech again
+            blocks = (self._range("graph.trig", trig_at, trig_len), self._range("graph.ttl", ttl_at, ttl_len))
+        except (TypeError, ValueError):      # an index that is not ours: make the speech again
             return None
         return None if None in blocks else blocks
 
-    def shared(self, key: str) -> bytes | None:
-        """The chunk of graph.ttl's shared triples the last build wrote from ``key``, if any."""
+    def shared(self, key: str) -> tuple[int, int] | None:
+        """Where the chunk of graph.ttl's shared triples the last build wrote from ``key``
+        lies, if it wrote one."""
         try:
             if not self._files or key not in self.shared_chunks:
                 return None
-            at, length = self.shared_chunks[key]
-            return self._read("graph.ttl", at, length)
-        except (TypeError, ValueError, OSError):
+            return self._range("graph.ttl", *self.shared_chunks[key])
+        except (TypeError, ValueError):
             return None
 
-    def _read(self, name: str, at: int, length: int) -> bytes | None:
+    def _range(self, name: str, at: int, length: int) -> tuple[int, int] | None:
+        """(at, length) if it lies within the old file as the index recorded it."""
+        if type(at) is not int or type(length) is not int or at < 0 or length < 0 or at + length > self.sizes[name]:
+            return None
+        return at, length
+
+    def source(self, name: str):
+        """The old file ``name``, open for reading (None if there is none to copy from)."""
+        return self._files.get(name)
+
+    def read(self, name: str, block: tuple[int, int]) -> bytes:
+        """The bytes of a block of the old file ``name``."""
+        at, length = block
         data = read_at(self._files[name], at, length)
-        return data if len(data) == length else None
+        if len(data) != length:
+            raise OSError(f"{self.out / name} ended before its block index said")
+        return data
 
 
 def previous(out: Path, cache_dir: str) -> PreviousBlocks:
@@ -108,7 +124,8 @@ def previous(out: Path, cache_dir: str) -> PreviousBlocks:
         index = json.loads((out / cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
         if index["format"] != INDEX_FORMAT or any(index["files"][n] != stamp(out / n) for n in FILES):
             return PreviousBlocks(out, {})
-        return PreviousBlocks(out, dict(index["speeches"]), index["shared"], dict(index["duplications"]))
+        return PreviousBlocks(out, dict(index["speeches"]), index["shared"], dict(index["duplications"]),
+                              {n: index["files"][n][0] for n in FILES})
     except (OSError, ValueError, KeyError, TypeError):
         return PreviousBlocks(out, {})
 

@@ -195,6 +195,49 @@ def test_a_copy_whose_original_changes_keeps_its_speech_block(tmp_path, monkeypa
     assert _files(tmp_path / "inc") == _files(tmp_path / "full")
 
 
+def _counting_copies(monkeypatch):
+    from kg import graph
+    real, copies = graph._copy_range, []
+    monkeypatch.setattr(graph, "_copy_range", lambda *a: copies.append(a[2:]) or real(*a))
+    return copies
+
+
+def test_a_rebuild_copies_each_run_of_unchanged_blocks_at_once(tmp_path, monkeypatch):
+    """Blocks adjacent in the old file and the new go as one copy: an unchanged rebuild
+    copies each file in one; a new speech between two splits the runs it falls in."""
+    from kg import graph
+    speeches = [extraction("d1"), extraction("d3", "东湖开发区")]
+    _stream(tmp_path / "inc", speeches)
+    copies = _counting_copies(monkeypatch)
+    _stream(tmp_path / "inc", speeches)
+    sizes = [(tmp_path / "inc" / name).stat().st_size for name in ("graph.trig", "graph.ttl")]
+    prefix = [len(graph.prefix_lines(f)) for f in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE)]
+    assert copies == [(prefix[0], sizes[0] - prefix[0]), (prefix[1], sizes[1] - prefix[1])]
+    copies.clear()
+    after = speeches + [extraction("d2", "西岭开发区")]          # sorts between d1 and d3
+    _stream(tmp_path / "inc", after)
+    # graph.trig: d1's graph, then d3's; graph.ttl: d1's block, then d3's block and the
+    # shared chunk of d1 (adjacent in the old file as in the new), then d3's chunk (after d2's)
+    assert len(copies) == 5
+    _stream(tmp_path / "full", after)
+    assert _files(tmp_path / "inc") == _files(tmp_path / "full")
+
+
+def test_blocks_are_copied_through_a_buffer_where_the_kernel_refuses(tmp_path, monkeypatch):
+    import errno
+    import os
+    speeches = [extraction("d1"), extraction("d3", "东湖开发区")]
+    _stream(tmp_path / "inc", speeches)
+
+    def refused(*args):
+        raise OSError(errno.EXDEV, "cross-device")
+    monkeypatch.setattr(os, "copy_file_range", refused, raising=False)
+    after = speeches + [extraction("d2", "西岭开发区")]
+    _stream(tmp_path / "inc", after)
+    _stream(tmp_path / "full", after)
+    assert _files(tmp_path / "inc") == _files(tmp_path / "full")
+
+
 def test_the_shared_chunks_are_copied_until_what_they_hold_changes(tmp_path, monkeypatch):
     """graph.ttl ends with the shared triples in chunks, a chunk what a speech names first:
     a rebuild makes only the chunks whose items changed."""
@@ -323,7 +366,11 @@ def test_an_unreadable_block_index_makes_every_speech_again(tmp_path, monkeypatc
     breakages = (lambda index: "{not json",
                  lambda index: json.dumps({**index, "speeches": {"d1": 5, "d2": [1, 2]}}),
                  lambda index: json.dumps({**index, "speeches": {
-                     d: [key, -9, "x", None, 3] for d, (key, *_) in index["speeches"].items()}}))
+                     d: [key, -9, "x", None, 3] for d, (key, *_) in index["speeches"].items()}}),
+                 # the right keys, blocks past the files' ends
+                 lambda index: json.dumps({**index, "speeches": {
+                     d: [key, index["files"]["graph.trig"][0] - 5, 50, 0, index["files"]["graph.ttl"][0] + 1]
+                     for d, (key, *_) in index["speeches"].items()}}))
     for broken in breakages:       # (the files are as the index says: only the entries are wrong)
         index_path.write_text(broken(json.loads(index_path.read_text(encoding="utf-8"))), encoding="utf-8")
         calls = _counting_fresh_blocks(monkeypatch)

@@ -96,6 +96,21 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path):
     assert api.build([str(src)], str(out), html=False).extracted == 3
 
 
+def test_cache_entry_whose_mentions_lack_a_field_is_extracted_again(tmp_path):
+    src = corpus(tmp_path / "in", ["a.txt"])
+    out = tmp_path / "out"
+    api.build([str(src)], str(out), html=False)
+    good = outputs(out)
+    [entry] = [p for p in (out / cache.CACHE_DIR).glob("*.json") if len(p.stem) == 32]
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    assert data["extraction"]["mentions"]
+    del data["extraction"]["mentions"][0]["surface"]       # valid JSON, right version
+    entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    report = api.build([str(src)], str(out), html=False)
+    assert (report.extracted, report.reused) == (1, 0)
+    assert outputs(out) == good
+
+
 def test_two_files_with_one_stem_give_the_same_build_in_any_order(tmp_path):
     (tmp_path / "d1").mkdir()
     (tmp_path / "d2").mkdir()
