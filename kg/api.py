@@ -483,10 +483,7 @@ def render_view(source, path, *, index=None, **selection) -> str:
     :mod:`kg.page_facts`; ``index``: its :func:`kg.analysis.mention_index` if the caller
     has it)."""
     from kg import viz
-    view = viz.load_view(source, index)
-    if selection:
-        view = viz.select(view, **selection)
-    viz.render_html(view, path)
+    viz.render_html(viz.load_view(source, index, **selection), path)
     return str(path)
 
 

@@ -61,11 +61,15 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1]
 
 
-def load_view(source, index=None) -> dict:
+def load_view(source, index=None, **selection) -> dict:
     """The graph as plain data for the page: ``nodes`` (entities with labels, aliases,
     speeches, fields, roles, source sentences), ``edges`` and ``documents``. ``source``: a
     folder, a graph file, a store or its :mod:`kg.page_facts`; ``index``: its
-    :func:`kg.analysis.mention_index`, if the caller has read it already."""
+    :func:`kg.analysis.mention_index`, if the caller has read it already. With
+    ``selection`` (:func:`select`'s arguments), the view of that part alone: what
+    ``select(load_view(source), **selection)`` gives, with only the chosen entities'
+    lists sorted and source sentences picked (a build's page shows 300 of 63,000 entities
+    at 10,000 speeches)."""
     from kg.analysis import community_of_lists, mention_index, projection_lists
     from kg.page_facts import open_facts
     facts = open_facts(source)
@@ -88,15 +92,10 @@ def load_view(source, index=None) -> dict:
             nodes[e]["fields"][_local(p)] = o
     relations = facts.rows("relations")
     _attach_roles(facts, nodes, relations)
-    _attach_mentions(facts, nodes, index.ids)
-    in_order = {doc_id: i for i, doc_id in enumerate(sorted(set(index.ids.values()), key=natural_key))}
+    spans = _sentence_spans(facts, nodes, index.ids)
     for n in nodes.values():
-        n["aliases"] = sorted(set(n["aliases"]) - {n["label"]})
-        n["roles"] = sorted(set(n["roles"]))
-        speeches = set(n["speeches"])
-        n["speeches"] = sorted(speeches, key=in_order.__getitem__)
         # a copy of a speech (kfq:duplicateOf) is not a second speech mentioning it
-        n["docs"] = max(1, len(speeches - copies))
+        n["docs"] = max(1, len(set(n["speeches"]) - copies))
     groups = community_of_lists(*projection_lists(facts, index=index))
     for n in nodes.values():
         n["community"] = groups.get(n["id"], -1)
@@ -107,11 +106,30 @@ def load_view(source, index=None) -> dict:
         titles[doc_id] = min(titles.get(doc_id, title), title) or title
         if copy is not None:
             copies.add(doc_id)
-    return {
+    view = {
         "nodes": sorted(nodes.values(), key=_rank),
         "edges": sorted(edges, key=lambda e: (e["from"], e["relation"], e["to"])),
         "documents": [{"id": k, "title": titles[k], "copy": k in copies} for k in sorted(titles, key=natural_key)],
     }
+    if selection:
+        view = select(view, **selection)
+    in_order = {doc_id: i for i, doc_id in enumerate(sorted(set(index.ids.values()), key=natural_key))}
+    for n in view["nodes"]:
+        _finish(n, spans.get(n["id"]), in_order)
+    return view
+
+
+def _finish(node: dict, spans: dict | None, in_order: dict[str, int]) -> None:
+    """A shown entity's lists, each once and sorted (its speeches in speech order), and its
+    source sentences: at most MAX_SENTENCES_PER_ENTITY, taken in turn from its speeches so
+    one long speech does not crowd out the others."""
+    node["aliases"] = sorted(set(node["aliases"]) - {node["label"]})
+    node["roles"] = sorted(set(node["roles"]))
+    node["speeches"] = sorted(set(node["speeches"]), key=in_order.__getitem__)
+    if spans:
+        chosen = _round_robin(sorted(spans), MAX_SENTENCES_PER_ENTITY)
+        node["mentions"] = [{"doc": key[0], "sentence": spans[key][2], "begin": spans[key][0],
+                             "end": spans[key][1]} for key in chosen]
 
 
 _TYPE_RANK = {t: i for i, t in enumerate(VIEW_TYPES)}
@@ -151,14 +169,13 @@ def _attach_roles(facts, nodes: dict[str, dict], relations) -> None:
             nodes[person]["roles"].append(label)
 
 
-def _attach_mentions(facts, nodes: dict[str, dict], ids: dict[str, str]) -> None:
-    """Each entity's source sentences, at most MAX_SENTENCES_PER_ENTITY, taken in turn from
-    its speeches so one long speech does not crowd out the others; offsets are made
-    relative to the sentence. (A mention is kept as a tuple and only the chosen ones become
-    the page's dicts: at 10,000 speeches there are half a million mentions.)"""
+def _sentence_spans(facts, nodes: dict[str, dict], ids: dict[str, str]) -> dict[str, dict[tuple, tuple]]:
+    """entity → (speech, sentence start) → (begin, end, sentence text) of its first mention
+    in each sentence, offsets relative to the sentence; each node's ``mention_count`` is
+    the number of its sentences. (Kept as tuples: only the entities shown get the page's
+    dicts, :func:`_finish`; at 10,000 speeches there are half a million mentions.)"""
     sentences = {s: (ids[doc], text, int(sentence_start))
                  for s, doc, text, sentence_start in facts.rows("sentences") if doc in ids}
-    # entity → (speech, sentence start) → (begin, end, sentence text)
     per_entity: dict[str, dict[tuple, tuple]] = defaultdict(dict)
     for entity, s, b, e in facts.rows("spans"):
         sentence = sentences.get(s)
@@ -174,10 +191,8 @@ def _attach_mentions(facts, nodes: dict[str, dict], ids: dict[str, str]) -> None
         if found is None or (begin, end) < (found[0], found[1]):
             spans[key] = (begin, end, text)
     for entity, spans in per_entity.items():
-        chosen = _round_robin(sorted(spans), MAX_SENTENCES_PER_ENTITY)
-        nodes[entity]["mentions"] = [{"doc": key[0], "sentence": spans[key][2], "begin": spans[key][0],
-                                      "end": spans[key][1]} for key in chosen]
         nodes[entity]["mention_count"] = len(spans)
+    return per_entity
 
 
 def _round_robin(keys: list[tuple], limit: int) -> list[tuple]:

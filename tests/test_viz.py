@@ -224,6 +224,15 @@ def test_turtle_input_and_missing_graph(tmp_path, view):
 
 # ---------------------------------------------------------------- select
 
+def test_a_view_loaded_with_a_selection_is_that_selection_of_the_whole_view(out_dir, view):
+    """load_view(..., **selection) finishes only the chosen entities (a build's page shows
+    300 of tens of thousands): the same view as selecting from the whole one."""
+    community = by_label(view)["青川经济技术开发区"]["community"]
+    for selection in ({"max_nodes": 3}, {"types": ["Zone", "Industry"]}, {"document": "03_collection#1"},
+                      {"entity": "青川经开区", "depth": 1}, {"community": community}):
+        assert viz.load_view(out_dir, **selection) == viz.select(view, **selection), selection
+
+
 def test_select_caps_by_speech_count(view):
     top = viz.select(view, max_nodes=3)
     assert len(top["nodes"]) == 3 and all(n["docs"] == 2 for n in top["nodes"])
