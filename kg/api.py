@@ -206,7 +206,17 @@ def _without_cycle_collection():
 
 def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> BuildReport:
     import gc
+    from kg import read, state
     t0 = time.perf_counter()
+    documents, problems = read.read_inputs(list(inputs or [DEFAULT_INPUT]))
+    documents = _unique_ids(documents, problems)
+    digest = state.inputs_digest(documents, html)
+    last = None if full else state.unchanged(out, digest)
+    if last is not None:
+        last.problems = problems + last.problems
+        last.seconds = time.perf_counter() - t0
+        return last
+    state.forget(out)
     _import_stages(validate_shapes)
     from kg.cache import CACHE_DIR
     from kg.page_facts import SpeechRows
@@ -215,7 +225,8 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
     # frozen, the one collection below (_give_back_freed_memory) does not walk them (10,000
     # speeches, one added: 0.42 s -> 0.17 s)
     gc.freeze()
-    report = _build_graph(inputs, out, jobs, validate_shapes, full, progress, rows)
+    report = _build_graph(documents, problems, out, jobs, validate_shapes, full, progress, rows)
+    del documents                            # (their text goes before the pages are made)
     if html:
         # the speeches' Python objects are gone by now (they were _build_graph's): their
         # memory goes back before the pages are made
@@ -228,6 +239,7 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
         report.outputs.append(render_view(facts, out / "graph.html", index=index,
                                           max_nodes=DEFAULT_VIEW_NODES))
         report.outputs.append(render_report(facts, out / "report.html", index=index))
+    state.save(out, digest, report, problems)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -246,14 +258,13 @@ def _import_stages(validate_shapes: bool) -> None:
         import kg.validate  # noqa: F401
 
 
-def _build_graph(inputs, out: Path, jobs, validate_shapes, full, progress, rows=None) -> BuildReport:
-    """Everything of a build but the pages: read, extract, link, write the graph files
-    and build.ttl (handing each speech's own quads to ``rows``, for the pages), validate."""
-    from kg import graph, link, read
+def _build_graph(documents, problems, out: Path, jobs, validate_shapes, full, progress, rows=None) -> BuildReport:
+    """Everything of a build of the speeches read (``documents``, with the ``problems`` of
+    reading them) but the pages: extract, link, write the graph files and build.ttl
+    (handing each speech's own quads to ``rows``, for the pages), validate."""
+    from kg import graph, link
     started = datetime.now(timezone.utc)
-    report = BuildReport()
-    documents, report.problems = read.read_inputs(list(inputs or [DEFAULT_INPUT]))
-    documents = _unique_ids(documents, report.problems)
+    report = BuildReport(problems=list(problems))
     extractions, report.reused = extract_with_cache(documents, out, jobs=jobs, full=full,
                                                     progress=progress, problems=report.problems)
     documents = [ex.document for ex in extractions]      # without any that failed to extract

@@ -54,6 +54,9 @@ def build(inputs, out_dir, jobs, no_validate, full, store_dir):
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
     skipped = [p for p in report.problems if p.fatal]
+    if report.up_to_date:
+        click.echo(f"up to date: the same speeches and code as the last build into {out_dir}, "
+                   "its files unchanged; nothing written (--full builds again)")
     click.echo(f"speeches read: {report.documents} (extracted {report.extracted}, "
                f"reused {report.reused} from the cache); files skipped: {len(skipped)}; "
                f"time: {report.seconds:.1f} s")
@@ -72,7 +75,8 @@ def build(inputs, out_dir, jobs, no_validate, full, store_dir):
         checked = ("every speech" if report.validated == report.documents
                    else f"{report.validated} of the new or changed speeches")
         click.echo(f"SHACL: conforms ({checked} checked; `kg validate` checks the whole graph)")
-    click.echo("wrote: " + ", ".join(report.outputs))
+    if report.outputs:
+        click.echo("wrote: " + ", ".join(report.outputs))
     sys.exit(1 if skipped or report.violations else 0)
 
 

@@ -110,3 +110,4 @@ class BuildReport:
     outputs: list[str] = field(default_factory=list)
     duplicates: list = field(default_factory=list)      # kg.duplicates.Duplicate
     validated: int = 0                                  # speeches' graphs SHACL-checked
+    up_to_date: bool = False                            # nothing changed: nothing was written

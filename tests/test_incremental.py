@@ -2,7 +2,8 @@
 import json
 import shutil
 
-from kg import api, cache
+from kg import api, cache, state
+from kg.read import read_inputs
 
 SPEECHES = {
     "a.txt": "在临江高新区推进会上的讲话\n临江高新区要发展新能源汽车产业，力争营业收入500亿元以上。\n",
@@ -86,9 +87,10 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path):
     out = tmp_path / "out"
     api.build([str(src)], str(out), html=False)
     good = outputs(out)
-    entries = sorted((out / cache.CACHE_DIR).iterdir())
+    entries = sorted(p for p in (out / cache.CACHE_DIR).glob("*.json") if len(p.stem) == 32)
     entries[0].write_text('{"version": "', encoding="utf-8")
     entries[1].write_bytes(b"\x00\xff garbage")
+    (out / cache.CACHE_DIR / state.STATE_FILE).write_text('{"format": 1, "dig', encoding="utf-8")
     report = api.build([str(src)], str(out), html=False)
     assert (report.extracted, report.reused) == (2, 1)
     assert outputs(out) == good
@@ -106,6 +108,7 @@ def test_cache_entry_whose_mentions_lack_a_field_is_extracted_again(tmp_path):
     assert data["extraction"]["mentions"]
     del data["extraction"]["mentions"][0]["surface"]       # valid JSON, right version
     entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    state.forget(out)                    # (else nothing is read: the files are up to date)
     report = api.build([str(src)], str(out), html=False)
     assert (report.extracted, report.reused) == (1, 0)
     assert outputs(out) == good
@@ -169,10 +172,12 @@ def test_a_rebuild_makes_its_pages_from_kept_rows_alike(tmp_path, monkeypatch):
     assert (tmp_path / "report.html").read_bytes() == (out / "report.html").read_bytes()
     (out / cache.CACHE_DIR / page_facts.ROWS_FILE).write_text("{not json", encoding="utf-8")
     made.clear()
+    state.forget(out)                    # (else nothing is read: the files are up to date)
     api.build([str(src)], str(out))
     assert len(made) == 8 and _pages(out) == _pages(tmp_path / "fresh")      # unreadable: made again
     (out / cache.CACHE_DIR / page_facts.SHARED_ROWS_FILE).write_text("[1, 2", encoding="utf-8")
     made.clear()
+    state.forget(out)
     api.build([str(src)], str(out))
     assert made == [entity_rows] * len(_shared_chunk_keys(out)) and _pages(out) == _pages(tmp_path / "fresh")
 
@@ -189,7 +194,7 @@ def test_the_build_facts_count_the_triples_of_the_union(tmp_path):
     api.build([str(src)], str(out))
     for kept in (False, True):                     # rows made afresh, then the kept ones
         rows = page_facts.SpeechRows(out / cache.CACHE_DIR, reuse=kept)
-        api._build_graph([str(src)], out, 1, False, False, None, rows)
+        api._build_graph(*read_inputs([str(src)]), out, 1, False, False, None, rows)
         assert rows.reused == (4 if kept else 0)
         facts = rows.facts()
         assert facts.triple_count() == len(api.open_union(out))

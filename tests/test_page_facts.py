@@ -4,6 +4,7 @@ from collections import Counter
 import pyoxigraph as ox
 
 from kg import api, page_facts
+from kg.read import read_inputs
 
 KFQ, DCT = "https://w3id.org/kfq-kg/ontology#", "http://purl.org/dc/terms/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -62,7 +63,7 @@ def test_the_shared_chunks_give_the_entity_rows_the_union_answers(tmp_path):
     (src / "b.txt").write_text("青川经开区工作报告\n青川经开区要做强生物医药产业，实施百项技改行动。\n", encoding="utf-8")
     out = tmp_path / "out"
     rows = page_facts.SpeechRows(out / cache.CACHE_DIR)
-    api._build_graph([str(src)], out, 1, False, True, None, rows)
+    api._build_graph(*read_inputs([str(src)]), out, 1, False, True, None, rows)
     built, union = rows.facts(), page_facts.StoreFacts(api.open_union(out))
     for name in page_facts.ENTITY_PATTERNS:
         assert Counter(built.rows(name)) == Counter(union.rows(name)), name
