@@ -596,11 +596,12 @@ def _put(file, block) -> int:
 class _Spliced:
     """A file written from new bytes and from blocks of the old file it replaces, whose
     bytes the kernel copies (``os.copy_file_range``), a run of blocks adjacent in the old
-    file as one copy: a rebuild copies most of graph.trig and graph.ttl, and through Python
-    (a read and a write a block) that took 1-3.5 s of adding a speech to 10,000 (800 MB),
-    the time swinging with the page cache. Where the kernel cannot (another system, a file
-    system refusing), the bytes go through a buffer. ``position`` is where the next block
-    goes; :meth:`finish` copies what is pending."""
+    file as one copy: a rebuild copies most of graph.trig and graph.ttl (840 MB at 10,000
+    speeches), which through Python, a read and a write a block, took 0.46 s of adding a
+    speech in a quiet hour and up to 3.2 s when the page cache was under pressure (the
+    kernel's copy: 0.27 s). Where the kernel cannot (another system, a file system
+    refusing), the bytes go through a buffer. ``position`` is where the next block goes;
+    :meth:`finish` copies what is pending."""
 
     def __init__(self, out, source):
         self.out, self.source = out, source

@@ -98,3 +98,19 @@ def test_the_record_sits_beside_the_speech_entries_without_being_one(tmp_path):
     api.build([str(src)], str(out))
     assert (out / cache.CACHE_DIR / state.STATE_FILE).exists()
     assert cache.prune(out, ["a", "b", "a-copy"]) == 0
+
+
+def test_a_store_loaded_from_the_files_as_they_are_is_not_loaded_again(tmp_path):
+    src, out, store = corpus(tmp_path / "in"), tmp_path / "out", tmp_path / "store"
+    first = api.build([str(src)], str(out), store_dir=str(store))
+    assert str(store) in first.outputs and api.store_is_current(out, store)
+    again = api.build([str(src)], str(out), store_dir=str(store))
+    assert again.up_to_date and again.outputs == []
+    (src / "b.txt").write_text(SPEECHES["b.txt"].replace("生物医药", "集成电路"), encoding="utf-8")
+    changed = api.build([str(src)], str(out), store_dir=str(store))
+    assert str(store) in changed.outputs and api.store_is_current(out, store)
+    [[n]] = api.open_store(store).query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> \"集成电路\"@zh }")
+    assert int(n.value) >= 1
+    (store / api.STORE_MARKER).write_text("an Oxigraph store written by kg build --store\n", encoding="utf-8")
+    assert not api.store_is_current(out, store)                 # an older store's marker
