@@ -72,7 +72,7 @@ def unchanged(out: Path, digest: str) -> BuildReport | None:
         state = json.loads(_path(out).read_text(encoding="utf-8"))
         if state["format"] != STATE_FORMAT or state["digest"] != digest:
             return None
-        if any(stamp(Path(path)) != written for path, written in state["files"]):
+        if any(stamp(out / name) != written for name, written in state["files"]):
             return None
         from kg.duplicates import Duplicate
         saved = state["report"]
@@ -90,7 +90,8 @@ def save(out: Path, digest: str, report: BuildReport, read_problems: list[Proble
     inputs, which every build finds again) and the files it wrote."""
     record = {
         "format": STATE_FORMAT, "digest": digest,
-        "files": [[path, stamp(Path(path))] for path in report.outputs],
+        # (by their paths within the folder: the next build may name it another way)
+        "files": [[os.path.relpath(path, out), stamp(Path(path))] for path in report.outputs],
         "report": {"documents": report.documents, "entities_per_type": report.entities_per_type,
                    "violations": report.violations,
                    "problems": [asdict(p) for p in report.problems if p not in read_problems],

@@ -114,3 +114,13 @@ def test_a_store_loaded_from_the_files_as_they_are_is_not_loaded_again(tmp_path)
     assert int(n.value) >= 1
     (store / api.STORE_MARKER).write_text("an Oxigraph store written by kg build --store\n", encoding="utf-8")
     assert not api.store_is_current(out, store)                 # an older store's marker
+
+
+def test_the_folder_named_another_way_is_still_up_to_date(tmp_path, monkeypatch):
+    src = corpus(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    api.build(["in"], "out")
+    monkeypatch.chdir(tmp_path / "in")
+    assert api.build([str(src)], "../out").up_to_date is False      # the sources' paths differ
+    monkeypatch.chdir(tmp_path)
+    assert api.build([str(src)], "out").up_to_date                     # the same folder, named from elsewhere
