@@ -93,7 +93,7 @@ def extract_with_cache(documents, out: Path, *, jobs: int = 1, full: bool = Fals
 def run_id(documents) -> str:
     h = hashlib.sha256(__version__.encode())
     for d in sorted(documents, key=lambda d: d.id):
-        h.update(d.id.encode("utf-8") + b"\0" + d.text.encode("utf-8", "surrogatepass") + b"\0")
+        h.update(d.id.encode("utf-8", "surrogatepass") + b"\0" + d.text.encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()[:16]
 
 

@@ -1,6 +1,7 @@
 """Read stage: files and folders → Documents (one per speech), bad files → Problems."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -26,23 +27,26 @@ class ReadError(Exception):
 def read_inputs(paths: list[str]) -> tuple[list[Document], list[Problem]]:
     documents, problems = [], []
     for path in _expand(paths, problems):
+        name = readable_name(str(path))
         if path.suffix.lower() not in SUPPORTED:
-            problems.append(Problem(str(path), f"skipped: unsupported file type {path.suffix or '(none)'}"))
+            problems.append(Problem(name, f"skipped: unsupported file type {path.suffix or '(none)'}"))
             continue
         warnings: list[str] = []
+        if name != str(path):
+            warnings.append(f"the file name is no UTF-8: read as {readable_name(path.name)!r}")
         try:
             for doc in read_file(path, warnings):
                 if len(doc.text) > MAX_SPEECH_CHARS:
-                    problems.append(Problem(str(path), f"speech {doc.id} left out: too long for one "
+                    problems.append(Problem(name, f"speech {doc.id} left out: too long for one "
                                             f"speech ({len(doc.text):,} characters; at most "
                                             f"{MAX_SPEECH_CHARS:,}): split the file into speeches"))
                 else:
                     documents.append(doc)
-            problems += [Problem(str(path), w, fatal=False) for w in warnings]
+            problems += [Problem(name, w, fatal=False) for w in warnings]
         except ReadError as e:
-            problems.append(Problem(str(path), str(e)))
+            problems.append(Problem(name, str(e)))
         except Exception as e:       # a reader bug must not stop the build
-            problems.append(Problem(str(path), f"could not be read ({type(e).__name__}: {e})"))
+            problems.append(Problem(name, f"could not be read ({type(e).__name__}: {e})"))
     return documents, problems
 
 
@@ -155,15 +159,33 @@ def _title(text: str) -> str:
     return ""
 
 
+def readable_name(name: str) -> str:
+    """A file name or path as text: as it is if it is Unicode; if the file system gave bytes
+    that are no UTF-8 (Python holds them as lone surrogates; an archive made on a Chinese
+    Windows names its files in GBK), those bytes read as GB18030, else with U+FFFD for the
+    undecodable ones. (An id or a dcterms:source must be text: a lone surrogate cannot be
+    written to an IRI, a literal or a UTF-8 file.)"""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
 def split_collection(path: Path, text: str) -> list[Document]:
     """One Document per speech: a collection file splits at its 篇N / 第N篇 headings."""
     heads = [m for m in HEADING_RE.finditer(text) if len(m.group().strip()) <= 60]
+    stem, source = readable_name(path.stem), readable_name(str(path))
     if len(heads) < 2:
-        return [Document(id=path.stem, source=str(path), title=_title(text), text=text)]
+        return [Document(id=stem, source=source, title=_title(text), text=text)]
     docs = []
     for k, m in enumerate(heads, start=1):
         end = heads[k].start() if k < len(heads) else len(text)
         title = (m.group("pre") or m.group("post") or "").strip(" :：、-—") or m.group().strip()
-        docs.append(Document(id=f"{path.stem}#{k}", source=str(path), title=title,
+        docs.append(Document(id=f"{stem}#{k}", source=source, title=title,
                              text=text[m.start():end], index=k))
     return docs

@@ -101,7 +101,7 @@ def save(out: Path, digest: str, report: BuildReport, read_problems: list[Proble
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(record, f, ensure_ascii=False)
+        json.dump(record, f)        # (escaped to ASCII: even a lone surrogate in a reason is written)
     os.replace(tmp, path)
 
 

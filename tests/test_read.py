@@ -120,3 +120,23 @@ def test_utf8_with_a_few_broken_bytes_inside_is_read_with_a_warning(tmp_path):
     assert len(docs) == 1 and "新能源汽车" in docs[0].text
     [problem] = problems
     assert not problem.fatal and "broken.txt" in str(problem) and "broken byte" in problem.reason
+
+
+def test_a_file_named_in_gbk_gives_its_chinese_name(tmp_path):
+    """An archive made on a Chinese Windows names its files in GBK: the speech id and
+    source are that name as text (never the lone surrogates Python holds it as)."""
+    import os
+    name = "临江讲话".encode("gbk") + b".txt"
+    with open(os.path.join(os.fsencode(tmp_path), name), "wb") as f:
+        f.write("临江高新区工作会议讲话\n临江高新区要发展新能源汽车产业。\n".encode("utf-8"))
+    with open(os.path.join(os.fsencode(tmp_path), b"\xff\xfe.txt"), "wb") as f:
+        f.write("青川经开区要做强生物医药产业。\n".encode("utf-8"))
+    docs, problems = read_inputs([str(tmp_path)])
+    by_id = {d.id: d for d in docs}
+    assert set(by_id) == {"临江讲话", "\ufffd\ufffd"}
+    assert by_id["临江讲话"].source.endswith("临江讲话.txt")
+    for d in docs:
+        d.source.encode("utf-8")                                   # text, no lone surrogate
+    assert sorted(p.reason for p in problems) == ["the file name is no UTF-8: read as '临江讲话.txt'",
+                                                  "the file name is no UTF-8: read as '\ufffd\ufffd.txt'"]
+    assert not any(p.fatal for p in problems)

@@ -124,3 +124,14 @@ def test_the_folder_named_another_way_is_still_up_to_date(tmp_path, monkeypatch)
     assert api.build([str(src)], "../out").up_to_date is False      # the sources' paths differ
     monkeypatch.chdir(tmp_path)
     assert api.build([str(src)], "out").up_to_date                     # the same folder, named from elsewhere
+
+
+def test_a_file_name_that_is_no_utf8_is_recorded_too(tmp_path):
+    import os
+    src, out = corpus(tmp_path / "in"), tmp_path / "out"
+    with open(os.path.join(os.fsencode(src), b"\xff\xfe-speech.txt"), "wb") as f:
+        f.write(SPEECHES["b.txt"].replace("青川", "南港").encode("utf-8"))
+    first = api.build([str(src)], str(out))
+    assert first.documents == 4
+    again = api.build([str(src)], str(out))
+    assert again.up_to_date and again.documents == 4
