@@ -178,8 +178,7 @@ def write_store(out: Path, store_dir) -> None:
     store.flush()
     del store
     import json
-    from kg.blocks import FILES, stamp
-    loaded_from = json.dumps({name: stamp(out / name) for name in FILES})
+    loaded_from = json.dumps(_graph_stamps(out))
     (path / STORE_MARKER).write_text(f"an Oxigraph store written by kg build --store\nloaded from {loaded_from}\n",
                                      encoding="utf-8")
 
@@ -189,13 +188,18 @@ def store_is_current(out: Path, store_dir) -> bool:
     (their size, mtime and inode)? A build with nothing new need not load it again
     (10,000 speeches: about a minute)."""
     import json
-    from kg.blocks import FILES, stamp
     try:
         marker = (Path(store_dir) / STORE_MARKER).read_text(encoding="utf-8")
         _, loaded_from = marker.splitlines()[1].split("loaded from ", 1)
-        return json.loads(loaded_from) == {name: stamp(out / name) for name in FILES}
+        return json.loads(loaded_from) == _graph_stamps(out)
     except (OSError, IndexError, ValueError):
         return False
+
+
+def _graph_stamps(out: Path) -> dict:
+    """graph.trig's and graph.ttl's size, mtime and inode (:func:`kg.blocks.stamp`)."""
+    from kg.blocks import FILES, stamp
+    return {name: stamp(out / name) for name in FILES}
 
 
 def _build(inputs, out: Path, jobs, validate_shapes, html, full, progress) -> BuildReport:
