@@ -21,6 +21,7 @@ INDUSTRY_TAIL = re.compile(r"(产业集群|产业链|产业|行业)$")
 # attributes copied from mentions onto the entity (first mention wins)
 ENTITY_ATTRS = ("indicator", "value", "unit", "qualifier", "year", "amount", "currency",
                 "role", "organization", "goal")
+_ENTITY_ATTR_SET = frozenset(ENTITY_ATTRS)
 
 
 @speech_cache(maxsize=65536)
@@ -33,15 +34,28 @@ def fold(text: str) -> str:
 def merge_key(m: Mention) -> tuple[str, str]:
     """Folded canonical name; an anonymised name (X开发区, ××市) names a different thing in
     every speech (each speech's own zone), so it is keyed by its speech too."""
-    if m.attrs.get("identity"):
-        return (m.type, m.attrs["identity"])
-    name = m.attrs.get("canonical") or m.label
+    return _merge_key(m)[0]
+
+
+def _merge_key(m: Mention) -> tuple[tuple[str, str], bool]:
+    """(the merge key, whether it is scoped to the mention's speech)."""
+    identity = m.attrs.get("identity")
+    if identity:             # (a speech's own target is keyed by its speech: "id\x1f…")
+        return (m.type, identity), identity.startswith(f"{m.doc_id}\x1f")
+    key, anonymised = _name_key(m.type, m.attrs.get("canonical") or m.label)
+    if anonymised:
+        return (m.type, f"{m.doc_id}\x1f{key}"), True
+    return (m.type, key), False
+
+
+@speech_cache(maxsize=65536)
+def _name_key(etype: str, name: str) -> tuple[str, bool]:
+    """(a name's folded key, whether it is anonymised); cached: every speech repeats its
+    names (10,000 speeches: 540,000 mentions, a few ten thousand names)."""
     key = fold(name) or name
-    if m.type == "Industry":          # 高新技术产业 and 高新技术 are one sector
+    if etype == "Industry":          # 高新技术产业 and 高新技术 are one sector
         key = INDUSTRY_TAIL.sub("", key) if len(INDUSTRY_TAIL.sub("", key)) >= 2 else key
-    if FOLD_PLACEHOLDER.search(name) and m.type != "Target":
-        key = f"{m.doc_id}\x1f{key}"
-    return (m.type, key)
+    return key, bool(FOLD_PLACEHOLDER.search(name)) and etype != "Target"
 
 
 def entity_iri(etype: str, key: str) -> str:
@@ -66,10 +80,6 @@ class LinkedEntities(dict):
 
     def in_speech(self, doc_id: str, key: tuple[str, str]) -> Entity | None:
         return self.get((doc_id, *key)) or self.get(key)
-
-
-def _speech_scoped(merge_key_: tuple[str, str], doc_id: str) -> bool:
-    return merge_key_[1].startswith(f"{doc_id}\x1f")
 
 
 def alias_names(m: Mention, label: str) -> list[str]:
@@ -104,18 +114,19 @@ def link(extractions: list[Extraction]) -> LinkedEntities:
     for ex in sorted(extractions, key=lambda e: e.document.id):
         of_mentions = index._of_mentions[ex.document.id] = []
         for m in ex.mentions:
-            mk = merge_key(m)
+            mk, scoped = _merge_key(m)
             ent = by_key.get(mk)
             if ent is None:
                 label = m.attrs.get("canonical") or m.label
                 ent = by_key[mk] = Entity(iri=entity_iri(m.type, mk[1]), type=m.type, label=label)
             of_mentions.append(ent)
             ent.alt_labels.update(alias_names(m, ent.label))
-            for attr in ENTITY_ATTRS:
-                if attr in m.attrs and attr not in ent.attrs:
-                    ent.attrs[attr] = m.attrs[attr]
+            if not _ENTITY_ATTR_SET.isdisjoint(m.attrs):     # (most mentions carry none)
+                for attr in ENTITY_ATTRS:
+                    if attr in m.attrs and attr not in ent.attrs:
+                        ent.attrs[attr] = m.attrs[attr]
             ent.documents.add(ex.document.id)
-            _index_name(index, ex.document.id, m, ent, _speech_scoped(mk, ex.document.id))
+            _index_name(index, ex.document.id, m, ent, scoped)
         # things named only as relation ends or as the speaker's office still get an entity
         speaker = [("Role", ex.speaker_role)] if ex.speaker_role else []
         for etype, label in speaker + [end for r in ex.relations for end in (r.subject, r.object)]:
