@@ -294,7 +294,7 @@ def _build_graph(documents, problems, out: Path, jobs, validate_shapes, full, pr
     rid = run_id(documents)
     from kg.duplicates import find_duplicates
     from kg.cache import CACHE_DIR
-    report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR)
+    report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR, reuse=not full)
     graphs = graph.SpeechGraphs(extractions, entities, report.duplicates)
     report.outputs = graph.write_speech_graphs(graphs, out, reuse=not full, rows=rows)
     build_info = graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,

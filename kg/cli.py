@@ -34,7 +34,7 @@ def main():
 @click.option("-j", "--jobs", type=int, default=os.cpu_count() or 1, show_default=True,
               help="Worker processes for extraction.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check.")
-@click.option("--full", is_flag=True, help="Ignore the cache: extract every speech again.")
+@click.option("--full", is_flag=True, help="Ignore the cache: extract, hash and write every speech again.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False),
               help="Also keep the graph in an on-disk Oxigraph store here (kg query -g DIR uses it).")
 def build(inputs, out_dir, jobs, no_validate, full, store_dir):

@@ -97,9 +97,10 @@ SIGNATURES_FILE = "minhash.npz"
 
 class Signatures:
     """MinHash signatures by content digest, kept in the output folder's cache between
-    builds: a rebuild hashes only the speeches it has not seen."""
+    builds: a rebuild hashes only the speeches it has not seen (with ``reuse=False``, every
+    speech: the last build's are not read, this build's are still kept)."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, reuse: bool = True):
         self.path = folder / SIGNATURES_FILE if folder else None
         self.known: dict[str, tuple] = {}
         self.used: dict[str, tuple] = {}
@@ -109,7 +110,7 @@ class Signatures:
         self.used_texts: dict[str, tuple[str, int]] = {}
         from kg.lexicon import lexicon_version
         self.lexicon = lexicon_version()       # (the boilerplate patterns decide the content)
-        if self.path and self.path.exists():
+        if reuse and self.path and self.path.exists():
             self._load()
 
     def _load(self) -> None:
@@ -210,12 +211,13 @@ class _Originals:
 
 
 def find_duplicates(documents: list[Document], threshold: float = THRESHOLD,
-                    cache_dir: Path | None = None) -> list[Duplicate]:
+                    cache_dir: Path | None = None, reuse: bool = True) -> list[Duplicate]:
     """Pairs of speeches whose text is (nearly) the same, each later speech linked to the
     earliest one it repeats; sorted, so the result does not depend on input order. With a
-    ``cache_dir`` the MinHash signatures are kept there for the next build."""
+    ``cache_dir`` the MinHash signatures are kept there for the next build, and (unless
+    ``reuse`` is False) those the last one kept are used."""
     docs = sorted(documents, key=lambda d: d.id)
-    signatures = Signatures(cache_dir)
+    signatures = Signatures(cache_dir, reuse)
     digests, lengths, contents = {}, {}, {}
     for d in docs:
         digests[d.id], lengths[d.id], contents[d.id] = signatures.content(d)

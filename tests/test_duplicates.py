@@ -57,6 +57,31 @@ def test_signatures_are_kept_between_builds(tmp_path, monkeypatch):
     assert find_duplicates(docs, cache_dir=tmp_path) == first     # an unreadable cache is rebuilt
 
 
+def test_a_full_build_hashes_every_speech_again(tmp_path, monkeypatch):
+    """--full reads none of the last build's signatures (a stale or damaged cache cannot
+    survive it), and keeps its own for the next build."""
+    from kg import duplicates
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in (("a", BASE), ("b", BASE + "补充一句。"), ("c", OTHER)):
+        (src / f"{name}.txt").write_text("在高新区大会上的讲话\n" + text, encoding="utf-8")
+    out = tmp_path / "out"
+    first = api.build([str(src)], str(out), html=False).duplicates
+    hashed = []
+    real = duplicates._minhash
+    monkeypatch.setattr(duplicates, "_minhash", lambda text: hashed.append(text) or real(text))
+    (src / "c.txt").write_text("在高新区大会上的讲话\n" + OTHER + "再补充一句。", encoding="utf-8")
+    assert api.build([str(src)], str(out), html=False).duplicates == first
+    assert len(hashed) == 1                                  # only the changed speech
+    hashed.clear()
+    assert api.build([str(src)], str(out), html=False, full=True).duplicates == first
+    assert len(hashed) == 3                                  # every speech
+    hashed.clear()
+    (src / "c.txt").write_text("在高新区大会上的讲话\n" + OTHER, encoding="utf-8")
+    api.build([str(src)], str(out), html=False)
+    assert len(hashed) == 1                                  # the full build's were kept
+
+
 def test_minhash_estimates_the_jaccard_index():
     """The hand-written MinHash: its estimate is near the true Jaccard index of the
     speeches' shingle sets, from unrelated to nearly the same."""
