@@ -41,6 +41,16 @@ def test_zone_names_and_anonymised_zone():
     assert "市开发区" in zones
 
 
+def test_zone_name_starts_at_its_place():
+    """Words before the place are not the zone's name (a noun jieba tags n, like 专题研究),
+    but a further place is (江苏苏州)."""
+    ex = run("市委专题研究东湖经济技术开发区的工作，学习江苏苏州工业园区的经验。")
+    zones = found(ex, "Zone")
+    assert "东湖经济技术开发区" in zones
+    assert not any(z.startswith("专题") for z in zones)
+    assert "江苏苏州工业园区" in zones or "苏州工业园区" in zones
+
+
 def test_bare_category_zone_is_left_out():
     ex = run("全省各开发区要对标先进。")
     assert found(ex, "Zone") == set()

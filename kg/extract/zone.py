@@ -76,6 +76,9 @@ def _name_start(s: Sentence, head_start: int) -> int:
             break
         if flag == "vn" and words and not inner_verb:
             break           # 合作园区, but not 研究青川开发区: an action only right before the head
+        if any(_is_place(w, f) for w, f, _ in words) and not (placeholder or _is_place(word, flag) or flag == "j"):
+            break           # 江苏苏州工业园区, but not 专题研究青川经开区: left of its place, only
+                            # places (or an abbreviation) belong to a zone's name
         words.append((word, "v" if inner_verb else flag, placeholder))
     while words and words[-1][1] in LEADING_EXCLUDED_FLAGS and not words[-1][2]:
         words.pop()
@@ -85,6 +88,10 @@ def _name_start(s: Sentence, head_start: int) -> int:
     if start == head_start:
         return _admin_prefix(s.text, head_start)
     return start
+
+
+def _is_place(word: str, flag: str) -> bool:
+    return flag == "ns" or word in _places()
 
 
 def _port_start(text: str, head_start: int) -> int | None:
