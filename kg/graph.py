@@ -671,8 +671,12 @@ def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes
     """(the speech's named graph in TriG but its duplication, its own triples in Turtle
     but its duplication, those triples as (subject, predicate, object)), made afresh."""
     d = ox.NamedNode(document_iri(ex.document.id))
-    own = _unique(graphs.own(ex, d))
-    quads = speech_quads(d, own, shared)
+    # each triple hashed once: the own ones first, then the shared ones not among them
+    # (dict.update takes the hashes the other dict holds)
+    triples = dict.fromkeys(graphs.own(ex, d))
+    own = list(triples)
+    triples.update(dict.fromkeys(shared))
+    quads = [ox.Quad(s, p, o, d) for s, p, o in triples]
     # a quad's .triple, not a new ox.Triple: pyoxigraph's constructors take 1.2 µs more
     # when the object is a literal (most of ours are)
     return (_block(quads, ox.RdfFormat.TRIG), _block([q.triple for q in quads[:len(own)]], ox.RdfFormat.TURTLE),
