@@ -31,16 +31,13 @@ def fold(text: str) -> str:
     return FOLD_PLACEHOLDER.sub("X", FOLD_PUNCT.sub("", text)).lower()
 
 
-def merge_key(m: Mention) -> tuple[str, str]:
-    """Folded canonical name; an anonymised name (X开发区, ××市) names a different thing in
-    every speech (each speech's own zone), so it is keyed by its speech too."""
-    return _merge_key(m)[0]
-
-
-def _merge_key(m: Mention) -> tuple[tuple[str, str], bool]:
-    """(the merge key, whether it is scoped to the mention's speech)."""
+def merge_key(m: Mention) -> tuple[tuple[str, str], bool]:
+    """(the merge key, whether it is scoped to the mention's speech): the folded canonical
+    name; an anonymised name (X开发区, ××市) names a different thing in every speech (each
+    speech's own zone), so it is keyed by its speech too, as a speech's own target is by
+    its identity ("id\x1f…")."""
     identity = m.attrs.get("identity")
-    if identity:             # (a speech's own target is keyed by its speech: "id\x1f…")
+    if identity:
         return (m.type, identity), identity.startswith(f"{m.doc_id}\x1f")
     key, anonymised = _name_key(m.type, m.attrs.get("canonical") or m.label)
     if anonymised:
@@ -114,7 +111,7 @@ def link(extractions: list[Extraction]) -> LinkedEntities:
     for ex in sorted(extractions, key=lambda e: e.document.id):
         of_mentions = index._of_mentions[ex.document.id] = []
         for m in ex.mentions:
-            mk, scoped = _merge_key(m)
+            mk, scoped = merge_key(m)
             ent = by_key.get(mk)
             if ent is None:
                 label = m.attrs.get("canonical") or m.label
