@@ -2,6 +2,8 @@
 import json
 import shutil
 
+import pytest
+
 from kg import api, cache, state
 from kg.read import read_inputs
 
@@ -98,15 +100,17 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path):
     assert api.build([str(src)], str(out), html=False).extracted == 3
 
 
-def test_cache_entry_whose_mentions_lack_a_field_is_extracted_again(tmp_path):
+@pytest.mark.parametrize("rows, fields, lost", [("mentions", cache.MENTION_FIELDS, "surface"),
+                                                 ("relations", cache.RELATION_FIELDS, "predicate")])
+def test_cache_entry_whose_rows_lack_a_field_is_extracted_again(tmp_path, rows, fields, lost):
     src = corpus(tmp_path / "in", ["a.txt"])
     out = tmp_path / "out"
     api.build([str(src)], str(out), html=False)
     good = outputs(out)
     [entry] = [p for p in (out / cache.CACHE_DIR).glob("*.json") if len(p.stem) == 32]
     data = json.loads(entry.read_text(encoding="utf-8"))
-    assert data["extraction"]["mentions"]
-    del data["extraction"]["mentions"][0][cache.MENTION_FIELDS.index("surface")]   # valid JSON, right version
+    assert data["extraction"][rows]
+    del data["extraction"][rows][0][fields.index(lost)]       # valid JSON, right version
     entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     state.forget(out)                    # (else nothing is read: the files are up to date)
     report = api.build([str(src)], str(out), html=False)
