@@ -378,7 +378,16 @@ def _description_digest(ent, entities) -> bytes:
 
 def speech_quads(d, own: list, shared: list) -> list[ox.Quad]:
     """A speech's named graph: its own triples, then its shared ones, each once."""
-    return [ox.Quad(s, p, o, d) for s, p, o in _unique(own + shared)]
+    return _own_and_quads(d, own, shared)[1]
+
+
+def _own_and_quads(d, own: list, shared: list) -> tuple[list[tuple], list[ox.Quad]]:
+    """(the own triples once each, the speech's named graph as :func:`speech_quads`); each
+    triple hashed once (dict.update takes the hashes the other dict holds)."""
+    triples = dict.fromkeys(own)
+    own = list(triples)
+    triples.update(dict.fromkeys(shared))
+    return own, [ox.Quad(s, p, o, d) for s, p, o in triples]
 
 
 @lru_cache(maxsize=1)
@@ -671,12 +680,7 @@ def _speech_blocks(graphs: SpeechGraphs, ex, shared: list) -> tuple[bytes, bytes
     """(the speech's named graph in TriG but its duplication, its own triples in Turtle
     but its duplication, those triples as (subject, predicate, object)), made afresh."""
     d = ox.NamedNode(document_iri(ex.document.id))
-    # each triple hashed once: the own ones first, then the shared ones not among them
-    # (dict.update takes the hashes the other dict holds)
-    triples = dict.fromkeys(graphs.own(ex, d))
-    own = list(triples)
-    triples.update(dict.fromkeys(shared))
-    quads = [ox.Quad(s, p, o, d) for s, p, o in triples]
+    own, quads = _own_and_quads(d, graphs.own(ex, d), shared)
     # a quad's .triple, not a new ox.Triple: pyoxigraph's constructors take 1.2 µs more
     # when the object is a literal (most of ours are)
     return (_block(quads, ox.RdfFormat.TRIG), _block([q.triple for q in quads[:len(own)]], ox.RdfFormat.TURTLE),

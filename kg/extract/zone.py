@@ -64,7 +64,7 @@ def _name_start(s: Sentence, head_start: int) -> int:
     """Extend left from a zone head over name parts: place names, placeholders, proper and
     common nouns (青川, 省际合作, 专业); a noun-verb may stand inside the name (合作) but
     not lead it (研判开发区, 发展开发区)."""
-    words = []
+    words, past_place = [], False
     for word, flag in reversed(pos_tag(s.text[max(0, head_start - MAX_NAME_CHARS):head_start])):
         placeholder = PLACEHOLDER_RUN.fullmatch(word) is not None
         # 开发开放先导区: a verb of a zone type's name stands inside it, after its place
@@ -76,9 +76,11 @@ def _name_start(s: Sentence, head_start: int) -> int:
             break
         if flag == "vn" and words and not inner_verb:
             break           # 合作园区, but not 研究青川开发区: an action only right before the head
-        if any(_is_place(w, f) for w, f, _ in words) and not (placeholder or _is_place(word, flag) or flag == "j"):
+        is_place = flag == "ns" or word in _places()
+        if past_place and not (placeholder or is_place or flag == "j"):
             break           # 江苏苏州工业园区, but not 专题研究青川经开区: left of its place, only
                             # places (or an abbreviation) belong to a zone's name
+        past_place = past_place or is_place
         words.append((word, "v" if inner_verb else flag, placeholder))
     while words and words[-1][1] in LEADING_EXCLUDED_FLAGS and not words[-1][2]:
         words.pop()
@@ -88,10 +90,6 @@ def _name_start(s: Sentence, head_start: int) -> int:
     if start == head_start:
         return _admin_prefix(s.text, head_start)
     return start
-
-
-def _is_place(word: str, flag: str) -> bool:
-    return flag == "ns" or word in _places()
 
 
 def _port_start(text: str, head_start: int) -> int | None:
