@@ -186,6 +186,31 @@ def test_a_rebuild_makes_its_pages_from_kept_rows_alike(tmp_path, monkeypatch):
     assert made == [entity_rows] * len(_shared_chunk_keys(out)) and _pages(out) == _pages(tmp_path / "fresh")
 
 
+def test_every_step_of_a_week_of_changes_equals_a_fresh_full_build(tmp_path):
+    """A copy whose name sorts first becomes the original of two speeches already built, one
+    of them a copy of the other till then (their duplications are made again, their own
+    blocks copied), a speech is edited, one is renamed, the new copy goes again: after each
+    rebuild, all four files are a full build's."""
+    src, out = corpus(tmp_path / "in"), tmp_path / "out"
+    (src / "d.txt").write_text(SPEECHES["a.txt"], encoding="utf-8")
+    api.build([str(src)], str(out))
+    steps = [
+        lambda: (src / "0a.txt").write_text(SPEECHES["a.txt"], encoding="utf-8"),
+        lambda: (src / "b.txt").write_text(SPEECHES["b.txt"] + "会议由张建华主任主持，园区要发展氢能产业。\n",
+                                           encoding="utf-8"),
+        lambda: (src / "c.txt").rename(src / "e.txt"),
+        lambda: (src / "0a.txt").unlink(),
+    ]
+    copies = []
+    for step, change in enumerate(steps):
+        change()
+        report = api.build([str(src)], str(out))
+        copies.append([(d.document, d.original) for d in report.duplicates])
+        api.build([str(src)], str(tmp_path / f"full{step}"), full=True)
+        assert {**outputs(out), **_pages(out)} == {**outputs(tmp_path / f"full{step}"), **_pages(tmp_path / f"full{step}")}
+    assert copies == [[("a", "0a"), ("d", "0a")]] * 3 + [[("d", "a")]]
+
+
 def _shared_chunk_keys(out) -> set[str]:
     from kg.blocks import INDEX_NAME
     return {key for key, _, _ in json.loads((out / cache.CACHE_DIR / INDEX_NAME).read_text(encoding="utf-8"))["shared"]}
