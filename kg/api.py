@@ -255,8 +255,10 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
         _give_back_freed_memory()
         from kg.report import render_report
         from kg.analysis import mention_index
+        from kg import changes
         rows.save()
         facts = rows.facts()
+        report.changes_since, report.changes = changes.record(out / CACHE_DIR, facts, _now()) or (None, None)
         index = mention_index(facts)         # read once for both pages
         report.outputs.append(render_view(facts, out / "graph.html", index=index,
                                           max_nodes=DEFAULT_VIEW_NODES))
@@ -707,32 +709,24 @@ def results_json(columns, rows) -> dict:
                                      for row in rows]}}
 
 
-DIFF_QUERIES = {
-    "speeches": """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?a WHERE { ?d a kfq:Document ; dcterms:identifier ?a }""",
-    "entities": """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?a ?b WHERE { ?d kfq:mentions ?e . ?e a ?t ; rdfs:label ?b .
-  FILTER(?t NOT IN (kfq:Target, kfq:Metric)) BIND(STRAFTER(STR(?t), "#") AS ?a) }""",
-    "targets": """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?a ?b WHERE { ?d kfq:mentions ?e . ?e a kfq:Target ; rdfs:label ?a .
-  OPTIONAL { ?e kfq:valueText ?v } OPTIONAL { ?e kfq:unit ?u }
-  BIND(CONCAT(COALESCE(?v, ""), COALESCE(?u, "")) AS ?b) }""",
-    "roles": """PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?a ?b WHERE { ?p a kfq:Person ; rdfs:label ?a ; kfq:holdsRole/rdfs:label ?b }""",
-}
-
-
 def diff(old, new) -> dict[str, dict[str, list]]:
-    """What a rebuild added and removed: speeches, entities (type, label), targets
-    (label, value+unit) and people's roles (person, role)."""
-    stores = open_store(old, named_graphs=False), open_store(new, named_graphs=False)
-    result = {}
-    for kind, sparql in DIFF_QUERIES.items():
-        before, after = ({tuple(t.value if t is not None else "" for t in row) for row in s.query(sparql)}
-                         for s in stores)
-        result[kind] = {"added": sorted(after - before), "removed": sorted(before - after)}
-    return result
+    """What a rebuild added and removed (:mod:`kg.changes`): kind ("speeches", "entities",
+    "targets", "roles") → {"added": [...], "removed": [...]}, each item a tuple: a
+    speech's (identifier,), an entity's (type, label), a target's (label, value and
+    unit), a person's (person, role)."""
+    from kg.changes import change_sets, compare
+    from kg.page_facts import open_facts
+    return compare(*(change_sets(open_facts(source)) for source in (old, new)))
+
+
+def last_changes(source=DEFAULT_OUTPUT) -> tuple[str, str, dict] | None:
+    """What the last build into the folder ``source`` changed (as :func:`diff` gives it)
+    since the build before it: (when it was made, when that one was, the changes); None
+    if no build there has an earlier one to compare with."""
+    from kg.cache import CACHE_DIR
+    from kg.changes import last_changes as recorded
+    return recorded(Path(source) / CACHE_DIR)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -7,6 +7,7 @@ import os
 import sys
 import unicodedata
 from contextlib import contextmanager
+from datetime import datetime
 
 import click
 
@@ -19,6 +20,8 @@ def _fail(message: str) -> None:
 
 
 DUPLICATES_LISTED = 20        # a build summary names this many copies; kg stats lists all
+CHANGES_LISTED = 10           # …and this many changes of each kind; kg changes lists all
+CHANGE_NAMES = {"speeches": "speeches", "entities": "entities", "targets": "targets", "roles": "people's roles"}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,6 +70,12 @@ def build(inputs, out_dir, jobs, no_validate, full, store_dir):
     if len(report.duplicates) > DUPLICATES_LISTED:
         click.echo(f"  … and {len(report.duplicates) - DUPLICATES_LISTED} more duplicate speeches "
                    "(kg stats or report.html lists them all)")
+    if report.changes is not None and not any(c["added"] or c["removed"] for c in report.changes.values()):
+        click.echo(f"changes since the build of {_when(report.changes_since)}: none to speeches, entities, "
+                   "targets or people's roles")
+    elif report.changes is not None:
+        click.echo(f"changes since the build of {_when(report.changes_since)}:")
+        _echo_changes(report.changes, CHANGES_LISTED, "  ")
     if report.violations:
         click.echo(f"SHACL: {len(report.violations)} violation(s), e.g. {report.violations[0]}", err=True)
     elif not no_validate and report.validated == 0:
@@ -387,13 +396,48 @@ def diff_command(old, new):
     Example:
       cp -r output output-last-week && kg build speeches/ && kg diff output-last-week output
     """
-    changes = api.diff(old, new)
-    names = {"speeches": "speeches", "entities": "entities", "targets": "targets", "roles": "people's roles"}
+    _echo_changes(api.diff(old, new))
+
+
+@main.command()
+@click.option("-g", "--graph", "source", default=api.DEFAULT_OUTPUT, show_default=True,
+              type=click.Path(exists=True, file_okay=False), help="The build's output folder.")
+def changes(source):
+    """What the last build into a folder changed since the build before it: speeches,
+    entities, targets, people's roles (kg build lists the first ten of each).
+
+    \b
+    Example:
+      kg build speeches/ && kg changes
+    """
+    last = api.last_changes(source)
+    if last is None:
+        click.echo(f"{source}: no build there has an earlier one to compare with", err=True)
+        sys.exit(1)
+    built, since, change = last
+    click.echo(f"the build of {_when(built)}, since the build of {_when(since)}:")
+    _echo_changes(change)
+
+
+def _when(iso_time: str) -> str:
+    """A recorded build time (ISO 8601, UTC) as people read it: 2026-12-07 18:13:16 UTC."""
+    try:
+        return datetime.fromisoformat(iso_time).strftime("%Y-%m-%d %H:%M:%S %Z").replace("+00:00", "")
+    except (TypeError, ValueError):
+        return str(iso_time)
+
+
+def _echo_changes(changes: dict, limit: int | None = None, indent: str = "") -> None:
+    """Each kind's count of added and removed, then the items (at most ``limit`` of each
+    sign and kind)."""
     for kind, change in changes.items():
-        click.echo(f"{names[kind]}: +{len(change['added'])} -{len(change['removed'])}")
+        click.echo(f"{indent}{CHANGE_NAMES[kind]}: +{len(change['added'])} -{len(change['removed'])}")
         for sign in ("added", "removed"):
-            for item in change[sign]:
-                click.echo(f"  {'+' if sign == 'added' else '-'} " + " · ".join(x for x in item if x))
+            items = change[sign]
+            for item in items[:limit]:
+                click.echo(f"{indent}  {'+' if sign == 'added' else '-'} " + " · ".join(x for x in item if x))
+            if limit is not None and len(items) > limit:
+                click.echo(f"{indent}  … and {len(items) - limit} more {sign} (kg changes lists them all)")
 
 
 @main.command(name="eval")

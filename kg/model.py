@@ -111,3 +111,7 @@ class BuildReport:
     duplicates: list = field(default_factory=list)      # kg.duplicates.Duplicate
     validated: int = 0                                  # speeches' graphs SHACL-checked
     up_to_date: bool = False                            # nothing changed: nothing was written
+    # what changed since the last build into the folder (kg.changes.compare), and when
+    # that build was made; None for a first build, or one without pages (html=False)
+    changes: dict | None = None
+    changes_since: str | None = None
