@@ -422,7 +422,7 @@ def changes(source):
 def _when(iso_time: str) -> str:
     """A recorded build time (ISO 8601, UTC) as people read it: 2026-12-07 18:13:16 UTC."""
     try:
-        return datetime.fromisoformat(iso_time).strftime("%Y-%m-%d %H:%M:%S %Z").replace("+00:00", "")
+        return datetime.fromisoformat(iso_time).strftime("%Y-%m-%d %H:%M:%S %Z")
     except (TypeError, ValueError):
         return str(iso_time)
 
