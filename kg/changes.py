@@ -14,7 +14,6 @@ into its folder without a copy of it: each build keeps its sets in the folder's 
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from kg.cache import dumps, loads
@@ -95,8 +94,7 @@ def _read(folder: Path) -> dict | None:
 
 
 def _write(folder: Path, data: dict) -> None:
+    from kg.graph import atomic_write      # (only a build writes: kg.graph is loaded by then)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / RECORD_FILE
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(dumps(data))
-    os.replace(tmp, path)
+    encoded = dumps(data)
+    atomic_write(folder / RECORD_FILE, lambda f: f.write(encoded))
