@@ -70,7 +70,7 @@ def extract_with_cache(documents, out: Path, *, jobs: int = 1, full: bool = Fals
     speeches (unless ``full``); returns them in input order and how many were reused.
     A speech that fails to extract is missing from the result (see ``extract_all``)."""
     from kg import cache
-    cached = {} if full else {d.id: cache.load(out, d) for d in documents}
+    cached = {} if full else cache.load_many(out, documents)
     todo = [d for d in documents if cached.get(d.id) is None]
     done = [len(documents) - len(todo)]
 
@@ -81,8 +81,7 @@ def extract_with_cache(documents, out: Path, *, jobs: int = 1, full: bool = Fals
     if progress:
         progress(done[0], len(documents))
     fresh = {ex.document.id: ex for ex in extract_all(todo, jobs, progress and step, problems)}
-    for ex in fresh.values():
-        cache.store(out, ex)
+    cache.store_many(out, fresh.values())
     for ex in cached.values():
         if ex is not None:
             ex.from_cache = True

@@ -26,7 +26,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-INDEX_NAME = "graph-blocks.idx"      # not *.json: those are the speeches' entries (kg.cache)
+INDEX_NAME = "graph-blocks.idx"      # not *.json, which earlier versions' cache entries were
 FILES = ("graph.trig", "graph.ttl")
 INDEX_FORMAT = 4
 

@@ -20,7 +20,7 @@ from kg.cache import dumps, loads
 from kg.page_facts import KFQ
 
 KINDS = ("speeches", "entities", "targets", "roles")
-RECORD_FILE = "build.changes"         # JSON; not *.json: those are the speeches' entries (kg.cache)
+RECORD_FILE = "build.changes"         # JSON; not *.json, which earlier versions' cache entries were
 RECORD_VERSION = 1
 NOT_ENTITIES = (KFQ + "Target", KFQ + "Metric")       # compared as targets, or not at all
 

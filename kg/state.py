@@ -26,7 +26,7 @@ from kg import __version__
 from kg.blocks import stamp
 from kg.model import BuildReport, Problem
 
-STATE_FILE = "build.state"            # JSON; not *.json: those are the speeches' entries (kg.cache)
+STATE_FILE = "build.state"            # JSON; not *.json, which earlier versions' cache entries were
 STATE_FORMAT = 1
 PACKAGE_DIR = Path(__file__).resolve().parent
 # the libraries whose versions change the files' bytes: the segmenter, the RDF writer, the

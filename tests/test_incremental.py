@@ -1,6 +1,8 @@
 """Incremental rebuilds: cache reuse, removal, invalidation, corruption, determinism."""
 import json
 import shutil
+import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -19,6 +21,16 @@ def corpus(root, names=SPEECHES):
     for name in names:
         (root / name).write_text(SPEECHES[name], encoding="utf-8")
     return root
+
+
+def entries_db(out):
+    return closing(sqlite3.connect(out / cache.CACHE_DIR / cache.ENTRIES_FILE))
+
+
+def entries(out) -> dict:
+    """The cache's entries: speech id → the extraction's JSON."""
+    with entries_db(out) as db:
+        return dict(db.execute("SELECT id, data FROM entries"))
 
 
 def outputs(out):
@@ -73,7 +85,7 @@ def test_removed_speech_disappears_everywhere(tmp_path):
     api.build([str(src)], str(out), html=False)
     text = (out / "graph.trig").read_text(encoding="utf-8")
     assert "综合保税区" not in text and "跨境电商" not in text
-    assert len(list((out / cache.CACHE_DIR).glob("*.json"))) == 2        # one entry a speech
+    assert sorted(entries(out)) == ["a", "b"]
 
 
 def test_pipeline_change_re_extracts_everything(tmp_path, monkeypatch):
@@ -89,15 +101,41 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path):
     out = tmp_path / "out"
     api.build([str(src)], str(out), html=False)
     good = outputs(out)
-    entries = sorted(p for p in (out / cache.CACHE_DIR).glob("*.json") if len(p.stem) == 32)
-    entries[0].write_text('{"version": "', encoding="utf-8")
-    entries[1].write_bytes(b"\x00\xff garbage")
+    with entries_db(out) as db, db:
+        db.execute("UPDATE entries SET data = ? WHERE id = 'a'", (b'{"sentences": [',))
+        db.execute("UPDATE entries SET data = ? WHERE id = 'b'", (b"\x00\xff garbage",))
     (out / cache.CACHE_DIR / state.STATE_FILE).write_text('{"format": 1, "dig', encoding="utf-8")
     report = api.build([str(src)], str(out), html=False)
     assert (report.extracted, report.reused) == (2, 1)
     assert outputs(out) == good
     shutil.rmtree(out / cache.CACHE_DIR)
     assert api.build([str(src)], str(out), html=False).extracted == 3
+
+
+def test_an_entries_file_that_is_no_database_is_replaced(tmp_path):
+    src = corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    api.build([str(src)], str(out), html=False)
+    good = outputs(out)
+    (out / cache.CACHE_DIR / cache.ENTRIES_FILE).write_bytes(b"\x00\xff not a database " * 100)
+    state.forget(out)
+    report = api.build([str(src)], str(out), html=False)
+    assert (report.extracted, report.reused) == (3, 0)
+    assert outputs(out) == good
+    assert sorted(entries(out)) == ["a", "b", "c"]          # the file is a database again
+    state.forget(out)
+    assert api.build([str(src)], str(out), html=False).reused == 3
+
+
+def test_entries_of_an_earlier_version_a_file_a_speech_are_removed(tmp_path):
+    src = corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    api.build([str(src)], str(out), html=False)
+    old_entry = out / cache.CACHE_DIR / ("0" * 32 + ".json")
+    old_entry.write_text('{"version": "old"}', encoding="utf-8")
+    state.forget(out)
+    api.build([str(src)], str(out), html=False)
+    assert not old_entry.exists() and (out / cache.CACHE_DIR / state.STATE_FILE).exists()
 
 
 @pytest.mark.parametrize("rows, fields, lost", [("mentions", cache.MENTION_FIELDS, "surface"),
@@ -107,11 +145,11 @@ def test_cache_entry_whose_rows_lack_a_field_is_extracted_again(tmp_path, rows, 
     out = tmp_path / "out"
     api.build([str(src)], str(out), html=False)
     good = outputs(out)
-    [entry] = [p for p in (out / cache.CACHE_DIR).glob("*.json") if len(p.stem) == 32]
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    assert data["extraction"][rows]
-    del data["extraction"][rows][0][fields.index(lost)]       # valid JSON, right version
-    entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    data = json.loads(entries(out)["a"])
+    assert data[rows]
+    del data[rows][0][fields.index(lost)]       # valid JSON, right version
+    with entries_db(out) as db, db:
+        db.execute("UPDATE entries SET data = ? WHERE id = 'a'", (json.dumps(data, ensure_ascii=False).encode(),))
     state.forget(out)                    # (else nothing is read: the files are up to date)
     report = api.build([str(src)], str(out), html=False)
     assert (report.extracted, report.reused) == (1, 0)
