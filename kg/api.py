@@ -24,35 +24,38 @@ DEFAULT_VIEW_NODES = 300     # graph.html shows the most mentioned entities; kg 
 VALIDATE_AT_MOST = 25        # speeches' graphs SHACL-checked by a build; kg validate checks all
 DEFAULT_OUTPUT = "output"
 PARALLEL_MIN_DOCS = 8        # below this a process pool costs more than it saves
+SAVE_EXTRACTIONS_EVERY_S = 10     # a long build keeps its extractions this often
 
 
 def extract_all(documents, jobs: int = 1, progress=None, problems=None) -> list[Extraction]:
     """Extract every document, in ``jobs`` processes for a large enough batch; calls
     ``progress()`` after each document. With a ``problems`` list, a speech whose extraction
     fails is left out and reported there (the rest is still extracted); without, it raises."""
+    return list(iter_extractions(documents, jobs, progress, problems))
+
+
+def iter_extractions(documents, jobs: int = 1, progress=None, problems=None):
+    """The extractions of :func:`extract_all`, each as soon as it is made, in input order."""
+    for doc, outcome in zip(documents, _outcomes(documents, jobs)):
+        progress and progress()
+        if isinstance(outcome, Extraction):
+            yield outcome
+        elif problems is None:
+            raise RuntimeError(f"{doc.source} ({doc.id}): {outcome}")
+        else:
+            problems.append(Problem(doc.source, f"speech {doc.id} left out: {outcome}"))
+
+
+def _outcomes(documents, jobs: int):
+    """Each document's extraction or why it failed, in order."""
     if jobs > 1 and len(documents) >= PARALLEL_MIN_DOCS:
         from concurrent.futures import ProcessPoolExecutor     # (here: 0.02 s to import)
         from kg.segment import warm_up
         warm_up()                   # once here, shared by the forked workers
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outcomes = []
-            for outcome in pool.map(_extract_one, documents, chunksize=4):
-                outcomes.append(outcome)
-                progress and progress()
+            yield from pool.map(_extract_one, documents, chunksize=4)
     else:
-        outcomes = []
-        for d in documents:
-            outcomes.append(_extract_one(d))
-            progress and progress()
-    results = []
-    for doc, outcome in zip(documents, outcomes):
-        if isinstance(outcome, Extraction):
-            results.append(outcome)
-        elif problems is None:
-            raise RuntimeError(f"{doc.source} ({doc.id}): {outcome}")
-        else:
-            problems.append(Problem(doc.source, f"speech {doc.id} left out: {outcome}"))
-    return results
+        yield from map(_extract_one, documents)
 
 
 def _extract_one(doc) -> Extraction | str:
@@ -80,8 +83,16 @@ def extract_with_cache(documents, out: Path, *, jobs: int = 1, full: bool = Fals
 
     if progress:
         progress(done[0], len(documents))
-    fresh = {ex.document.id: ex for ex in extract_all(todo, jobs, progress and step, problems)}
-    cache.store_many(out, fresh.values())
+    fresh, unsaved, saved_at = {}, [], time.monotonic()
+    for ex in iter_extractions(todo, jobs, progress and step, problems):
+        fresh[ex.document.id] = ex
+        unsaved.append(ex)
+        # kept as they come, so a build stopped part way (killed, Ctrl-C) loses at most
+        # this much of its extraction work: the next build takes up where it stopped
+        if time.monotonic() - saved_at >= SAVE_EXTRACTIONS_EVERY_S:
+            cache.store_many(out, unsaved)
+            unsaved, saved_at = [], time.monotonic()
+    cache.store_many(out, unsaved)
     for ex in cached.values():
         if ex is not None:
             ex.from_cache = True

@@ -54,6 +54,10 @@ def build(inputs, out_dir, jobs, no_validate, full, store_dir):
                                full=full, progress=progress, store_dir=store_dir)
     except api.BuildLocked as e:
         _fail(str(e))
+    except KeyboardInterrupt:
+        click.echo(f"\nkg: stopped; the files in {out_dir} are as the last build left them, and the speeches "
+                   "extracted so far are kept: the next kg build carries on from them", err=True)
+        sys.exit(130)
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
     skipped = [p for p in report.problems if p.fatal]

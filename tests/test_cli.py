@@ -201,3 +201,27 @@ def test_build_summary_names_at_most_twenty_copies(tmp_path):
     assert r.exit_code == 0, r.output
     assert sum(line.startswith("  duplicate:") for line in r.output.splitlines()) == 20
     assert "… and 2 more duplicate speeches" in r.output
+
+
+def test_build_stopped_by_ctrl_c_says_the_next_build_carries_on(tmp_path, monkeypatch):
+    from kg import api
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for k, zone in enumerate(["临江高新区", "青川经开区", "白沙工业园区"]):
+        (src / f"s{k}.txt").write_text(f"在{zone}推进会上的讲话\n{zone}要发展新能源汽车产业。\n", encoding="utf-8")
+    extract_one = api._extract_one
+
+    def ctrl_c_at_the_third(doc):
+        if doc.id == "s2":
+            raise KeyboardInterrupt
+        return extract_one(doc)
+
+    monkeypatch.setattr(api, "SAVE_EXTRACTIONS_EVERY_S", 0)
+    monkeypatch.setattr(api, "_extract_one", ctrl_c_at_the_third)
+    args = ["build", str(src), "-o", str(out), "--no-validate", "-j", "1"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 130 and "the next kg build carries on" in r.output
+    assert not (out / "graph.ttl").exists()
+    monkeypatch.setattr(api, "_extract_one", extract_one)
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and "extracted 1, reused 2" in again.output, again.output

@@ -299,3 +299,24 @@ def test_cache_json_keeps_what_orjson_refuses():
     for data in ({"amount": 10**30, "text": "园区"}, ["碎\udcff片", 1.5, None]):
         assert cache.loads(cache.dumps(data)) == data
     assert cache.loads(cache.dumps({"a": [1, "二"]})) == {"a": [1, "二"]}
+
+
+def test_a_build_stopped_part_way_keeps_the_speeches_it_extracted(tmp_path, monkeypatch):
+    src, out = corpus(tmp_path / "in"), tmp_path / "out"
+    api.build([str(src)], str(tmp_path / "whole"), html=False)
+    extract_one = api._extract_one
+
+    def stopped_at_c(doc):
+        if doc.id == "c":
+            raise KeyboardInterrupt          # Ctrl-C while the third speech is extracted
+        return extract_one(doc)
+
+    monkeypatch.setattr(api, "SAVE_EXTRACTIONS_EVERY_S", 0)
+    monkeypatch.setattr(api, "_extract_one", stopped_at_c)
+    with pytest.raises(KeyboardInterrupt):
+        api.build([str(src)], str(out), html=False, jobs=1)
+    assert sorted(entries(out)) == ["a", "b"] and not (out / "graph.ttl").exists()
+    monkeypatch.setattr(api, "_extract_one", extract_one)
+    report = api.build([str(src)], str(out), html=False, jobs=1)
+    assert (report.extracted, report.reused) == (1, 2)
+    assert outputs(out) == outputs(tmp_path / "whole")
