@@ -29,21 +29,6 @@ def strip_placeholders(text: str) -> str:
     return PLACEHOLDER_RUN.sub("", text)
 
 
-def scan(doc: Document, sentences: list[Sentence], matcher, etype: str,
-         keep=lambda sentence, start, end, term, payload: True) -> list[Mention]:
-    """Lexicon matches in every sentence as Mentions labelled with the matcher's payload.
-
-    ``matcher`` is a kg.lexicon.TermMatcher whose payload is the canonical label;
-    ``keep`` may veto a match by its context.
-    """
-    found = []
-    for s in sentences:
-        for start, end, term, payload in matcher.find(s.text):
-            if keep(s, start, end, term, payload):
-                found.append(mention(doc, s, start, end, etype, label=payload or term))
-    return found
-
-
 def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
