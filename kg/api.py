@@ -138,7 +138,9 @@ def build(inputs: list[str] | None = None, out_dir: str = DEFAULT_OUTPUT, *, job
     build leaves the previous files whole); returns what happened. Bad inputs become
     ``report.problems`` and never stop the build. Raises BuildLocked when another build
     is writing ``out_dir``. Unchanged speeches are taken from the folder's cache unless
-    ``full``; ``progress(done, total)`` is called as speeches are done. With ``store_dir``
+    ``full``; ``progress(done, total, stage)`` is called as the build goes (see
+    :data:`STAGES`: speeches extracted and written, of all; 0 of 1 and 1 of 1 for the
+    others, at their start and end). With ``store_dir``
     the graph is also kept in an on-disk Oxigraph store there, which ``kg query -g
     store_dir`` opens without parsing anything.
     """
@@ -270,12 +272,35 @@ def _build_all(inputs, out: Path, jobs, validate_shapes, html, full, progress) -
         facts = rows.facts()
         report.changes_since, report.changes = changes.record(out / CACHE_DIR, facts, _now()) or (None, None)
         index = mention_index(facts)         # read once for both pages
-        report.outputs.append(render_view(facts, out / "graph.html", index=index,
-                                          max_nodes=DEFAULT_VIEW_NODES))
-        report.outputs.append(render_report(facts, out / "report.html", index=index))
+        with _stage(progress, "writing graph.html"):
+            report.outputs.append(render_view(facts, out / "graph.html", index=index,
+                                              max_nodes=DEFAULT_VIEW_NODES))
+        with _stage(progress, "writing report.html"):
+            report.outputs.append(render_report(facts, out / "report.html", index=index))
     state.save(out, digest, report, problems)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+# what a build's ``progress(done, total, stage)`` names, in order (a build without
+# validation or pages skips those)
+STAGES = ("extracting", "linking", "finding duplicates", "writing graph files", "checking shapes",
+          "writing graph.html", "writing report.html")
+
+
+def _counted(progress, stage: str):
+    """``progress`` as a ``(done, total)`` callback of one stage (None if there is none)."""
+    return (lambda done, total: progress(done, total, stage)) if progress else None
+
+
+@contextmanager
+def _stage(progress, stage: str):
+    """A stage without steps of its own: 0 of 1 at its start, 1 of 1 at its end."""
+    if progress:
+        progress(0, 1, stage)
+    yield
+    if progress:
+        progress(1, 1, stage)
 
 
 def _import_stages(validate_shapes: bool) -> None:
@@ -300,15 +325,19 @@ def _build_graph(documents, problems, out: Path, jobs, validate_shapes, full, pr
     started = datetime.now(timezone.utc)
     report = BuildReport(problems=list(problems))
     extractions, report.reused = extract_with_cache(documents, out, jobs=jobs, full=full,
-                                                    progress=progress, problems=report.problems)
+                                                    progress=_counted(progress, "extracting"),
+                                                    problems=report.problems)
     documents = [ex.document for ex in extractions]      # without any that failed to extract
-    entities = link.link(extractions)
+    with _stage(progress, "linking"):
+        entities = link.link(extractions)
     rid = run_id(documents)
     from kg.duplicates import find_duplicates
     from kg.cache import CACHE_DIR
-    report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR, reuse=not full)
+    with _stage(progress, "finding duplicates"):
+        report.duplicates = find_duplicates(documents, cache_dir=out / CACHE_DIR, reuse=not full)
     graphs = graph.SpeechGraphs(extractions, entities, report.duplicates)
-    report.outputs = graph.write_speech_graphs(graphs, out, reuse=not full, rows=rows)
+    report.outputs = graph.write_speech_graphs(graphs, out, reuse=not full, rows=rows,
+                                               progress=_counted(progress, "writing graph files"))
     build_info = graph.write_build_info(out, rid, started, datetime.now(timezone.utc), __version__,
                                         [(d.id, hashlib.sha256(d.text.encode("utf-8", "surrogatepass")).hexdigest())
                                          for d in documents])
@@ -316,7 +345,8 @@ def _build_graph(documents, problems, out: Path, jobs, validate_shapes, full, pr
         rows.build_triples = len(build_info)
     report.outputs.append(str(out / "build.ttl"))
     if validate_shapes:
-        report.validated, report.violations = _validate_changed(graphs, extractions, report.reused == 0)
+        with _stage(progress, "checking shapes"):
+            report.validated, report.violations = _validate_changed(graphs, extractions, report.reused == 0)
     report.documents = len(documents)
     report.extracted = len(documents) - report.reused
     report.entities_per_type = count_entities(entities)

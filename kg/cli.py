@@ -94,23 +94,33 @@ def build(inputs, out_dir, jobs, no_validate, full, store_dir):
 
 
 @contextmanager
-def _progress_bar():
-    """A progress bar on a terminal; nothing when output goes to a file or a pipe."""
-    if not sys.stderr.isatty():
+def _progress_bar(stream=None):
+    """A bar a stage of the build (see api.STAGES) on a terminal: the speeches extracted
+    and written counted, the other stages shown as they start and end; nothing when
+    output goes to a file or a pipe."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
         yield None
         return
-    bars = []
+    shown: dict = {}                                        # the stage and its bar
+    width = max(map(len, api.STAGES))
 
-    def advance(done, total):
-        if not bars:
-            bars.append(click.progressbar(length=total, label="extracting", file=sys.stderr))
-        bars[0].update(done - bars[0].pos)
+    def advance(done, total, stage):
+        if shown.get("stage") != stage:
+            if shown:
+                shown["bar"].render_finish()
+            counted = total > 1
+            shown.update(stage=stage, bar=click.progressbar(
+                length=total, label=stage.ljust(width), file=stream, show_pos=counted,
+                show_percent=counted, show_eta=counted))
+        bar = shown["bar"]
+        bar.update(done - bar.pos)
 
     try:
         yield advance
     finally:
-        if bars:
-            bars[0].render_finish()
+        if shown:
+            shown["bar"].render_finish()
 
 
 def _text(term) -> str:

@@ -481,7 +481,8 @@ def _block(items: list, rdf_format) -> bytes:
     return text[len(header):]
 
 
-def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=None) -> list[str]:
+def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=None,
+                        progress=None) -> list[str]:
     """graph.trig and graph.ttl from ``graphs``, speech by speech (neither file's content
     is ever held whole in memory: at 10,000 speeches the union alone is millions of
     triples). A copy's duplication follows its graph as a second block of the same named
@@ -489,8 +490,9 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
     came whose id sorts first) keeps its first block. With ``reuse``, a block the last
     build into ``out_dir`` wrote from the same inputs is copied from the old files
     (:mod:`kg.blocks`). ``rows`` (a :class:`kg.page_facts.SpeechRows`) is given each
-    speech's own triples and each chunk of the shared triples, for the pages. Returns the
-    paths written."""
+    speech's own triples and each chunk of the shared triples, for the pages;
+    ``progress(done, total)`` is called as speeches are written. Returns the paths
+    written."""
     from kg import blocks
     from kg.cache import CACHE_DIR
     out = Path(out_dir)
@@ -503,7 +505,8 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
         trig, ttl = (_Spliced(f, previous.source(name)) for f, name in zip(files, blocks.FILES))
         trig.write(trig_header)
         ttl.write(ttl_header)
-        for ex in graphs.extractions:
+        for done, ex in enumerate(graphs.extractions):
+            progress and progress(done, len(graphs.extractions))
             doc_id = ex.document.id
             items, digests = graphs.shared_items(ex)
             union.add(items, digests)
@@ -533,6 +536,7 @@ def write_speech_graphs(graphs: SpeechGraphs, out_dir, reuse: bool = True, rows=
         trig.finish()
         ttl.finish()
     blocks.save(out, CACHE_DIR, written, shared_entries, duplications)
+    progress and progress(len(graphs.extractions), len(graphs.extractions))
     return [str(out / "graph.ttl"), str(out / "graph.trig")]
 
 

@@ -203,12 +203,16 @@ def test_build_summary_names_at_most_twenty_copies(tmp_path):
     assert "… and 2 more duplicate speeches" in r.output
 
 
+def three_speeches(folder):
+    folder.mkdir()
+    for k, zone in enumerate(["临江高新区", "青川经开区", "白沙工业园区"]):
+        (folder / f"s{k}.txt").write_text(f"在{zone}推进会上的讲话\n{zone}要发展新能源汽车产业。\n", encoding="utf-8")
+    return folder
+
+
 def test_build_stopped_by_ctrl_c_says_the_next_build_carries_on(tmp_path, monkeypatch):
     from kg import api
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    for k, zone in enumerate(["临江高新区", "青川经开区", "白沙工业园区"]):
-        (src / f"s{k}.txt").write_text(f"在{zone}推进会上的讲话\n{zone}要发展新能源汽车产业。\n", encoding="utf-8")
+    src, out = three_speeches(tmp_path / "in"), tmp_path / "out"
     extract_one = api._extract_one
 
     def ctrl_c_at_the_third(doc):
@@ -225,3 +229,34 @@ def test_build_stopped_by_ctrl_c_says_the_next_build_carries_on(tmp_path, monkey
     monkeypatch.setattr(api, "_extract_one", extract_one)
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0 and "extracted 1, reused 2" in again.output, again.output
+
+
+def test_build_progress_names_every_stage_in_order(tmp_path):
+    from kg import api
+    calls = []
+    api.build([str(three_speeches(tmp_path / "in"))], str(tmp_path / "out"), jobs=1,
+              progress=lambda done, total, stage: calls.append((stage, done, total)))
+    assert list(dict.fromkeys(stage for stage, _, _ in calls)) == list(api.STAGES)
+    for stage in ("extracting", "writing graph files"):         # speech by speech, to the last
+        steps = [(done, total) for s, done, total in calls if s == stage]
+        assert steps[-1] == (3, 3) and [d for d, _ in steps] == sorted(d for d, _ in steps)
+    assert [(done, total) for s, done, total in calls if s == "linking"] == [(0, 1), (1, 1)]
+
+
+def test_build_shows_a_bar_a_stage_on_a_terminal_only(tmp_path):
+    import io
+    from kg import api
+    from kg.cli import _progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    src, screen = three_speeches(tmp_path / "in"), Terminal()
+    with _progress_bar(screen) as advance:
+        api.build([str(src)], str(tmp_path / "out"), jobs=1, progress=advance)
+    lines = [line.rsplit("\r", 1)[-1] for line in screen.getvalue().split("\n") if line]
+    assert [line.split("  ")[0].split("\x1b[?25l")[-1] for line in lines] == list(api.STAGES)
+    assert "3/3" in lines[0] and "3/3" in lines[3]
+    with _progress_bar(io.StringIO()) as advance:                # a file or a pipe: quiet
+        assert advance is None
