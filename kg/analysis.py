@@ -157,7 +157,9 @@ def _groups(nodes: list[str], edges, label, seed: int) -> list[set]:
     groups: dict[int, set] = {}
     for node, number in community.items():
         groups.setdefault(number, set()).add(nodes[int(node)])
-    return sorted(groups.values(), key=lambda c: (-len(c), min(label(n) for n in c)))
+    # largest first, then by the first label; equal labels (three zones all written ××开发区)
+    # by the entity: leiden's numbers come in a hash order that differs between runs
+    return sorted(groups.values(), key=lambda c: (-len(c), min((label(n), n) for n in c)))
 
 
 def _graph_groups(g: nx.MultiDiGraph, seed: int) -> list[set]:

@@ -104,6 +104,27 @@ def test_communities_find_the_groups_whatever_the_global_random_state():
     assert "http://e/alone" not in first           # an isolated entity is in no community
 
 
+def test_communities_alike_in_size_and_label_are_numbered_alike_in_any_run(monkeypatch):
+    """Three zones written ××开发区, each with an industry of its own: three communities of
+    one size whose first label is the same. Leiden's numbers come in a hash order that
+    differs between processes; the numbering must not follow it."""
+    import graspologic_native
+    nodes = {f"http://e/zone{k}": {"type": "Zone", "label": "××开发区"} for k in range(3)}
+    nodes.update({f"http://e/industry{k}": {"type": "Industry", "label": f"产业{k}"} for k in range(3)})
+    edges = [(f"http://e/zone{k}", f"http://e/industry{k}", "focusesOn", 1) for k in range(3)]
+    leiden = graspologic_native.leiden
+    numberings = []
+    for turn in range(3):
+        def leiden_in_another_order(pairs, seed, turn=turn):
+            quality, community = leiden(pairs, seed=seed)
+            order = sorted(community, key=lambda node: (community[node] + turn) % 3)
+            return quality, {node: community[node] for node in order}
+        monkeypatch.setattr(graspologic_native, "leiden", leiden_in_another_order)
+        numberings.append(analysis.community_of_lists(nodes, edges))
+    assert numberings[0] == numberings[1] == numberings[2]
+    assert sorted(numberings[0].values()) == [0, 0, 1, 1, 2, 2]
+
+
 def test_communities_leave_the_global_random_generator_alone():
     import random
     random.seed(3)
