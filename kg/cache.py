@@ -136,6 +136,8 @@ def load_many(out_dir: Path, documents) -> dict[str, Extraction | None]:
             if corrupt:
                 with db:
                     db.executemany("DELETE FROM entries WHERE id = ?", corrupt)
+    except sqlite3.OperationalError:        # locked, unreadable just now: extract again, keep it
+        return {d.id: None for d in documents}
     except sqlite3.DatabaseError:
         _remove_entries_file(path)
         return {d.id: None for d in documents}
@@ -156,6 +158,8 @@ def store_many(out_dir: Path, extractions) -> None:
             with _connected(path) as db, db:
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
             return
+        except sqlite3.OperationalError:
+            raise                           # disk full, locked: the entries are not to blame
         except sqlite3.DatabaseError:
             if attempt == 2:
                 raise
@@ -181,6 +185,8 @@ def prune(out_dir: Path, keep_ids) -> int:
             if gone:
                 with db:
                     db.executemany("DELETE FROM entries WHERE id = ?", gone)
+    except sqlite3.OperationalError:
+        return removed                      # pruned by a later build
     except sqlite3.DatabaseError:
         _remove_entries_file(path)
         return removed
