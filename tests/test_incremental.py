@@ -320,3 +320,25 @@ def test_a_build_stopped_part_way_keeps_the_speeches_it_extracted(tmp_path, monk
     report = api.build([str(src)], str(out), html=False, jobs=1)
     assert (report.extracted, report.reused) == (1, 2)
     assert outputs(out) == outputs(tmp_path / "whole")
+
+
+def test_an_entries_file_that_cannot_be_read_just_now_is_kept(tmp_path, monkeypatch):
+    """A locked or unreadable file (another program holds it, the disk is full) is no
+    corrupt one: its entries are not deleted; the speeches are extracted again."""
+    src = corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    api.build([str(src)], str(out), html=False)
+    kept = entries(out)
+    docs, _ = read_inputs([str(src)])
+    fresh = api.extract_all(docs[:1])
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(cache.sqlite3, "connect", locked)
+    assert cache.load_many(out, docs) == {d.id: None for d in docs}
+    assert cache.prune(out, []) == 0
+    with pytest.raises(sqlite3.OperationalError):
+        cache.store_many(out, fresh)
+    monkeypatch.undo()
+    assert entries(out) == kept
