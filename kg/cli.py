@@ -55,8 +55,9 @@ def build(inputs, out_dir, jobs, no_validate, full, store_dir):
     except api.BuildLocked as e:
         _fail(str(e))
     except KeyboardInterrupt:
-        click.echo(f"\nkg: stopped; the files in {out_dir} are as the last build left them, and the speeches "
-                   "extracted so far are kept: the next kg build carries on from them", err=True)
+        click.echo(f"\nkg: stopped; every file in {out_dir} is whole (this build's where it got to write it, "
+                   "else the last build's), and the speeches extracted so far are kept: the next kg build "
+                   "carries on from them", err=True)
         sys.exit(130)
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
