@@ -224,6 +224,29 @@ def test_a_rebuild_makes_its_pages_from_kept_rows_alike(tmp_path, monkeypatch):
     assert made == [entity_rows] * len(_shared_chunk_keys(out)) and _pages(out) == _pages(tmp_path / "fresh")
 
 
+def test_a_cut_short_rows_file_is_made_again_and_the_old_json_rows_go(tmp_path, monkeypatch):
+    """A rows file with this version's first line but cut short (a full disk) is made
+    again, not half read; the JSON rows files of earlier versions are removed."""
+    from kg import page_facts
+    src, out = corpus(tmp_path / "in", ["a.txt", "b.txt"]), tmp_path / "out"
+    api.build([str(src)], str(out))
+    folder = out / cache.CACHE_DIR
+    rows_file = folder / page_facts.ROWS_FILE
+    whole = rows_file.read_bytes()
+    rows_file.write_bytes(whole[:len(whole) // 2])
+    for name in page_facts.OLD_ROWS_FILES:
+        (folder / name).write_text('{"version": "x"}\n', encoding="utf-8")
+    made = []
+    real = page_facts.speech_rows
+    monkeypatch.setattr(page_facts, "speech_rows", lambda triples, names: made.append(names) or real(triples, names))
+    pages = _pages(out)
+    state.forget(out)
+    api.build([str(src)], str(out))
+    assert made.count(page_facts.CONTENT_PATTERNS) == 2 and _pages(out) == pages
+    assert rows_file.read_bytes() == whole
+    assert not any((folder / name).exists() for name in page_facts.OLD_ROWS_FILES)
+
+
 def test_every_step_of_a_week_of_changes_equals_a_fresh_full_build(tmp_path):
     """A copy whose name sorts first becomes the original of two speeches already built, one
     of them a copy of the other till then (their duplications are made again, their own
