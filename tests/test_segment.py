@@ -1,7 +1,9 @@
 """Segmentation: jieba with the project's lexicons, and its POS tags kept between runs."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kg import jieba_tables, segment
+from kg import jieba_tables, pos_hmm, segment
 
 
 def test_lexicon_terms_stay_whole():
@@ -132,3 +134,35 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeyp
     tok = segment.tokenizer.__wrapped__()
     assert isinstance(tok.FREQ, dict) and "综合保税区" in tok.lcut("建设综合保税区")
     assert not list(tmp_path.glob("*.sqlite")) and not list(tmp_path.glob(".*.tmp"))
+
+
+# runs of characters jieba's dictionary does not hold, as POS tagging meets them: names,
+# rare characters, a lone character, runs with digits and letters between them
+UNKNOWN_RUNS = ["青川", "要站在", "是国忠", "瀚澍", "鄞", "和省", "臻鑫汇智", "2025年镪溧", "滘氹珲AB"]
+HAN = "开发区园区要把青川临江新能源汽车产业发展鑫澍滘珲镪氹鄞溧智汇臻瀚"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=HAN, min_size=1, max_size=14) | st.sampled_from(UNKNOWN_RUNS))
+def test_the_pos_decoder_gives_jiebas_own_answer(run):
+    """kg.pos_hmm decodes jieba's POS HMM: the same states and the same probability (to
+    the bit) as jieba's decoder, for any run it is given."""
+    from jieba.posseg import char_state_tab, prob_emit, prob_start, prob_trans, viterbi
+    for text in filter(None, pos_hmm_blocks(run)):
+        assert pos_hmm.viterbi(text) == viterbi(text, char_state_tab.P, prob_start.P, prob_trans.P, prob_emit.P)
+
+
+def pos_hmm_blocks(run: str) -> list[str]:
+    """The blocks jieba hands its POS decoder: the run split at what is not Chinese."""
+    from jieba.posseg import re_han_detail
+    return [b for b in re_han_detail.split(run) if re_han_detail.match(b)]
+
+
+def test_pos_tags_of_unknown_runs_are_jiebas():
+    """Tagging through the faster decoder changes no word and no tag of jieba's."""
+    import jieba.posseg
+    ours = segment._pos_tokenizer()
+    theirs = jieba.posseg.POSTokenizer(segment.tokenizer())
+    theirs.word_tag_tab = ours.word_tag_tab
+    text = "，".join(UNKNOWN_RUNS) + "。青川鑫澍产业园要站在新起点上，是国忠同志讲的。"
+    assert [(w.word, w.flag) for w in ours.lcut(text)] == [(w.word, w.flag) for w in theirs.lcut(text)]
