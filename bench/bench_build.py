@@ -13,8 +13,17 @@ varied), then reports, each measured in a fresh process:
     a copy of the first speech with a sentence more, and (``add_new``) bench/new_speech.txt,
     a speech of other wording, which names the corpus's common entities in words of its own
     (新能源汽车产业 where the corpus writes 新能源汽车);
-  - a build with nothing new (``unchanged_s``, seconds): the files are already up to date.
+  - a build with nothing new (``unchanged_s``, seconds): the files are already up to date;
+  - extraction alone (``extract_ratio_to_raw_jieba``): the speeches extracted in one warm
+    process, against raw ``jieba.lcut`` over them in that process; what is left of the full
+    build's time is reading, linking, duplicates, the graph files, validation and the pages.
 Figures are ratios measured in the same run, so they carry across machines.
+
+    python bench/bench_build.py --corpus ~/speeches        # the same figures on your speeches
+
+The synthetic speeches vary five examples, so each sentence's frame recurs in a fifth of
+them and the extractors' caches (a window's POS tags, a character's folded form) answer most
+lookups; a corpus of distinct speeches is slower to extract for its size (see the README).
 """
 from __future__ import annotations
 
@@ -76,29 +85,65 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 
 
 def jieba_seconds(folder: Path) -> float:
-    script = ("import jieba, logging, sys, time, pathlib; jieba.setLogLevel(logging.WARNING); "
-              "jieba.initialize(); texts = [p.read_text(encoding='utf-8') for p in "
-              "sorted(pathlib.Path(sys.argv[1]).glob('*.txt'))]; t = time.perf_counter(); "
+    script = ("import jieba, logging, sys, time; from kg.read import read_inputs; "
+              "jieba.setLogLevel(logging.WARNING); jieba.initialize(); "
+              "texts = [d.text for d in read_inputs([sys.argv[1]])[0]]; t = time.perf_counter(); "
               "[jieba.lcut(x) for x in texts]; print(time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", script, str(folder)], check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", script, str(folder)], check=True, capture_output=True,
+                         text=True, cwd=ROOT)
     return float(out.stdout)
 
 
-def run(n: int, jobs: int, repeat: int = 1) -> dict:
-    """One size's figures; with ``repeat``, the median of that many runs of each
-    measurement (the full build, the added speech, raw jieba), taken in turn."""
+def extraction_seconds(folder: Path) -> tuple[float, float]:
+    """(raw ``jieba.lcut`` seconds, extraction seconds) over the speeches of ``folder``, in one
+    process with both tokenizers loaded (start-up is left out of both)."""
+    script = ("import logging, sys, time, jieba; from kg.read import read_inputs; "
+              "from kg.extract import extract_document; from kg import segment; "
+              "jieba.setLogLevel(logging.WARNING); jieba.initialize(); segment.warm_up(); "
+              "docs, _ = read_inputs([sys.argv[1]]); t = time.perf_counter(); "
+              "[jieba.lcut(d.text) for d in docs]; raw = time.perf_counter() - t; "
+              "t = time.perf_counter(); [extract_document(d) for d in docs]; "
+              "print(raw, time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", script, str(folder)], check=True, capture_output=True,
+                         text=True, cwd=ROOT)
+    raw, extraction = map(float, out.stdout.split())
+    return raw, extraction
+
+
+def copy_corpus(source: Path, folder: Path) -> int:
+    """The speeches of ``source`` (every file kg reads, sub-folders included) copied flat
+    into ``folder`` as s00000…, so that the added speeches come after them; their bytes."""
+    from kg.read import SUPPORTED, _expand
+    folder.mkdir(parents=True)
+    files = [f for f in _expand([str(source)], []) if f.suffix.lower() in SUPPORTED]
+    size = 0
+    for i, path in enumerate(files):
+        shutil.copy(path, folder / f"s{i:05d}{path.suffix}")
+        size += path.stat().st_size
+    return size
+
+
+def run(n: int, jobs: int, repeat: int = 1, source: Path | None = None) -> dict:
+    """One size's figures (or, from ``source``, those of a folder of speeches); with
+    ``repeat``, the median of that many runs of each measurement (the full build, the added
+    speech, raw jieba), taken in turn."""
     from statistics import median
     with tempfile.TemporaryDirectory() as tmp:
         corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
-        size = make_corpus(corpus, n)
+        if source is None:
+            size = make_corpus(corpus, n)
+        else:
+            size = copy_corpus(source, corpus)
+            from kg.read import read_inputs
+            n = len(read_inputs([str(corpus)])[0])       # (a collection file holds many)
         kg = [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(out), "-j", str(jobs)]
-        fulls, rsss, add_ones, add_news, raws, unchangeds = [], [], [], [], [], []
+        fulls, rsss, add_ones, add_news, raws, unchangeds, extract_ratios = [], [], [], [], [], [], []
         for _ in range(repeat):
             (corpus / "extra.txt").unlink(missing_ok=True)
             (corpus / NEW_SPEECH.name).unlink(missing_ok=True)
             full, rss = timed(kg + ["--full"])
             unchangeds.append(timed(kg)[0])             # nothing new: the files are up to date
-            shutil.copy(corpus / "s00000.txt", corpus / "extra.txt")
+            shutil.copy(_first_text(corpus), corpus / "extra.txt")
             with open(corpus / "extra.txt", "a", encoding="utf-8") as f:
                 f.write("\n同志们，补充一点：园区要发展氢能产业。\n")
             add_ones.append(timed(kg)[0])
@@ -108,6 +153,8 @@ def run(n: int, jobs: int, repeat: int = 1) -> dict:
             add_news.append(timed(kg)[0])
             (corpus / NEW_SPEECH.name).unlink()
             raws.append(jieba_seconds(corpus))
+            extraction_raw, extraction = extraction_seconds(corpus)
+            extract_ratios.append(extraction_raw / extraction)
             fulls.append(full)
             rsss.append(rss)
     full, add_one, add_new, raw = median(fulls), median(add_ones), median(add_news), median(raws)
@@ -116,7 +163,13 @@ def run(n: int, jobs: int, repeat: int = 1) -> dict:
             "peak_rss_MB": round(max(rsss)), "raw_jieba_s": round(raw, 2),
             "ratio_to_raw_jieba": round(raw / full, 3), "add_one_s": round(add_one, 1),
             "add_one_fraction": round(add_one / full, 3), "add_new_s": round(add_new, 1),
-            "add_new_fraction": round(add_new / full, 3), "unchanged_s": round(median(unchangeds), 2)}
+            "add_new_fraction": round(add_new / full, 3), "unchanged_s": round(median(unchangeds), 2),
+            "extract_ratio_to_raw_jieba": round(median(extract_ratios), 3)}
+
+
+def _first_text(corpus: Path) -> Path:
+    """The first speech that is plain text (a sentence is appended to a copy of it)."""
+    return next(p for p in sorted(corpus.iterdir()) if p.suffix == ".txt")
 
 
 # the issue's goals: (figure, the runs it applies to, whether it is met, what it says)
@@ -140,11 +193,15 @@ def main():
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=1, help="runs per figure, their median reported "
                     "(a shared machine's timings vary by a quarter from one run to the next)")
+    ap.add_argument("--corpus", type=Path, help="measure a folder of speeches instead of synthetic "
+                    "ones (--sizes is then ignored)")
     args = ap.parse_args()
-    for n in args.sizes:
-        result = run(n, args.jobs, args.repeat)
+    for n in ([None] if args.corpus else args.sizes):
+        result = run(n, args.jobs, args.repeat, source=args.corpus)
+        if args.corpus:
+            result["corpus"] = str(args.corpus)
         print(json.dumps(result, ensure_ascii=False), flush=True)
-        for line in verdicts(result):
+        for line in ([] if args.corpus else verdicts(result)):     # goals of the synthetic corpora
             print("  " + line, flush=True)
 
 
