@@ -131,7 +131,7 @@ def _pos_tokenizer():
 
         def _POSTokenizer__cut(self, sentence):
             """jieba's ``__cut`` (a run of unknown characters, tagged by the HMM) with the
-            HMM decoded by :func:`kg.pos_hmm.viterbi`: the same tags, 4/5 of the time less."""
+            HMM decoded by :func:`kg.pos_hmm.viterbi`: the same tags, in a fifth of the time."""
             _, states = pos_hmm.viterbi(sentence)
             begin, next_i = 0, 0
             for i, char in enumerate(sentence):
