@@ -64,9 +64,10 @@ class TermMatcher:
     def find(self, text: str) -> list[tuple[int, int, str, object]]:
         if self._empty:
             return []
-        candidates = []
-        for end_index, (term, payload) in self._automaton.iter(text):
-            candidates.append((end_index - len(term) + 1, end_index + 1, term, payload))
+        candidates = [(end_index - len(term) + 1, end_index + 1, term, payload)
+                      for end_index, (term, payload) in self._automaton.iter(text)]
+        if len(candidates) < 2:
+            return candidates          # (most sentences match no term of a lexicon, or one)
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         result, last_end = [], 0
         for c in candidates:
