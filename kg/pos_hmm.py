@@ -86,6 +86,11 @@ def viterbi(obs: str) -> tuple[float, list]:
     return prob, [states[i] for i in reversed(route)]
 
 
+def load() -> None:
+    """Make the model's arrays now (before worker processes are forked, which then share them)."""
+    _model()
+
+
 def _jieba_viterbi(obs: str):
     from jieba.posseg import char_state_tab, prob_emit, prob_start, prob_trans, viterbi
     return viterbi(obs, char_state_tab.P, prob_start.P, prob_trans.P, prob_emit.P)

@@ -104,11 +104,12 @@ def _import_posseg():
 
 
 def warm_up() -> None:
-    """Load the tokenizers now, their tables whole: worker processes forked later share
-    them (and no SQLite connection crosses the fork)."""
+    """Load the tokenizers now, their tables whole, and the POS decoder's arrays: worker
+    processes forked later share them (and no SQLite connection crosses the fork)."""
     for table in (tokenizer().FREQ, _pos_tokenizer().word_tag_tab):
         if isinstance(table, jieba_tables.LazyTable):
             table.load_whole()
+    pos_hmm.load()
 
 
 @lru_cache(maxsize=1)
