@@ -78,12 +78,16 @@ def cut(text: str) -> list[str]:
     return tokenizer().lcut(text)
 
 
-def tokens_with_offsets(text: str) -> list[tuple[str, int, int]]:
+@speech_cache(maxsize=4096)
+def tokens_with_offsets(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(word, start, end) of each word jieba cuts ``text`` into. For the few characters
+    around a match that a rule checks (cached: copies of a speech, and the phrases that
+    recur across speeches, ask for the same windows again)."""
     out, pos = [], 0
     for word in tokenizer().lcut(text):
         out.append((word, pos, pos + len(word)))
         pos += len(word)
-    return out
+    return tuple(out)
 
 
 def _import_posseg():
