@@ -117,9 +117,13 @@ def extraction_seconds(folder: Path) -> tuple[float, float]:
 def copy_corpus(source: Path, folder: Path) -> int:
     """The speeches of ``source`` (every file kg reads, sub-folders included) copied flat
     into ``folder`` as s00000…, so that the added speeches come after them; their bytes."""
-    from kg.read import SUPPORTED, _expand
+    from kg.read import SUPPORTED, TEXT_SUFFIXES
     folder.mkdir(parents=True)
-    files = [f for f in _expand([str(source)], []) if f.suffix.lower() in SUPPORTED]
+    files = [source] if source.is_file() else sorted(
+        f for f in source.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED
+        and not any(part.startswith(".") for part in f.relative_to(source).parts))
+    if not any(f.suffix.lower() in TEXT_SUFFIXES for f in files):
+        raise SystemExit(f"{source}: no plain-text speech (.txt, .md) to copy for the added speech")
     size = 0
     for i, path in enumerate(files):
         shutil.copy(path, folder / f"s{i:05d}{path.suffix}")
@@ -173,7 +177,8 @@ def run(n: int, jobs: int, repeat: int = 1, source: Path | None = None) -> dict:
 
 def _first_text(corpus: Path) -> Path:
     """The first speech that is plain text (a sentence is appended to a copy of it)."""
-    return next(p for p in sorted(corpus.iterdir()) if p.suffix == ".txt")
+    from kg.read import TEXT_SUFFIXES
+    return next(p for p in sorted(corpus.iterdir()) if p.suffix.lower() in TEXT_SUFFIXES)
 
 
 # the issue's goals: (figure, the runs it applies to, whether it is met, what it says)
