@@ -117,11 +117,9 @@ def extraction_seconds(folder: Path) -> tuple[float, float]:
 def copy_corpus(source: Path, folder: Path) -> int:
     """The speeches of ``source`` (every file kg reads, sub-folders included) copied flat
     into ``folder`` as s00000…, so that the added speeches come after them; their bytes."""
-    from kg.read import SUPPORTED, TEXT_SUFFIXES
+    from kg.read import SUPPORTED, TEXT_SUFFIXES, input_files
     folder.mkdir(parents=True)
-    files = [source] if source.is_file() else sorted(
-        f for f in source.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED
-        and not any(part.startswith(".") for part in f.relative_to(source).parts))
+    files = [f for f in input_files([str(source)], []) if f.suffix.lower() in SUPPORTED]
     if not any(f.suffix.lower() in TEXT_SUFFIXES for f in files):
         raise SystemExit(f"{source}: no plain-text speech (.txt, .md) to copy for the added speech")
     size = 0

@@ -26,7 +26,7 @@ class ReadError(Exception):
 
 def read_inputs(paths: list[str]) -> tuple[list[Document], list[Problem]]:
     documents, problems = [], []
-    for path in _expand(paths, problems):
+    for path in input_files(paths, problems):
         name = readable_name(str(path))
         if path.suffix.lower() not in SUPPORTED:
             problems.append(Problem(name, f"skipped: unsupported file type {path.suffix or '(none)'}"))
@@ -50,7 +50,9 @@ def read_inputs(paths: list[str]) -> tuple[list[Document], list[Problem]]:
     return documents, problems
 
 
-def _expand(paths, problems):
+def input_files(paths, problems: list) -> list[Path]:
+    """The files ``paths`` name: a file as given, a folder's files (sub-folders included,
+    sorted, none under a hidden name); a path that does not exist becomes a problem."""
     files = []
     for p in map(Path, paths):
         if p.is_dir():
