@@ -31,8 +31,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 # the modules outside kg/extract/ that the extractors use (tests/test_incremental.py checks
 # that the list holds every one they import)
-EXTRACTION_MODULES = ("clean.py", "jieba_tables.py", "lexicon.py", "memo.py", "model.py", "pos_hmm.py",
-                      "segment.py")
+EXTRACTION_MODULES = ("clean.py", "jieba_tables.py", "lexicon.py", "memo.py", "model.py", "numerals.py",
+                      "pos_hmm.py", "segment.py")
 
 
 @lru_cache(maxsize=1)

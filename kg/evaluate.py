@@ -73,11 +73,9 @@ def to_number(value):
     try:
         return float(text)
     except ValueError:
-        try:
-            import cn2an
-            return float(cn2an.cn2an(text, "smart"))
-        except Exception:
-            return None
+        from kg.numerals import chinese_number
+        number = chinese_number(text)
+        return None if number is None else float(number)
 
 
 def predictions(source) -> dict[str, dict]:

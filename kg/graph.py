@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from kg.link import alias_names
 from kg.memo import speech_cache
+from kg.numerals import chinese_number
 
 BASE = "https://w3id.org/kfq-kg/"
 KFQ = BASE + "ontology#"
@@ -146,11 +147,8 @@ def _number_of(value: str) -> ox.Literal | None:
     lit = decimal(value.replace(",", ""))
     if lit is not None:
         return lit
-    try:
-        import cn2an
-        return decimal(cn2an.cn2an(str(value), "smart"))
-    except Exception:
-        return None
+    number = chinese_number(value)
+    return None if number is None else decimal(number)
 
 
 def duplicate_triples(duplicates) -> list[tuple]:
@@ -395,7 +393,7 @@ def _code_version() -> str:
     """The code that turns an extraction into the files' text: this module, the block
     index, pyoxigraph's serializer."""
     h = hashlib.sha256(ox.__version__.encode())
-    for name in ("graph.py", "blocks.py"):
+    for name in ("graph.py", "blocks.py", "numerals.py"):
         h.update((Path(__file__).resolve().parent / name).read_bytes())
     return h.hexdigest()[:16]
 

@@ -77,3 +77,26 @@ def test_figures_in_a_review_section_are_achieved():
     assert not {("12", "栋"), ("35", "家"), ("300", "套")} & targets
     # a clause's own goal word still makes a goal inside the review; the next section plans
     assert {("200", "套"), ("20", "栋"), ("40", "家")} <= targets
+
+
+def test_small_chinese_numerals_are_read_as_cn2an_reads_them():
+    """kg.numerals reads 0–99 without importing cn2an; each of those forms, and a few it
+    leaves to cn2an, give cn2an's own value."""
+    import cn2an
+    from kg.numerals import DIGITS, _small_number, chinese_number
+
+    def cn2an_value(text):
+        try:
+            return cn2an.cn2an(text, "smart")
+        except ValueError:
+            return None
+    units = "一二三四五六七八九"
+    small = list(DIGITS) + ["十"] + [f"十{u}" for u in units] + [f"{t}十" for t in units] \
+        + [f"{t}十{u}" for t in units for u in units]
+    for text in small:
+        assert _small_number(text) is not None, text
+        assert chinese_number(text) == cn2an_value(text), text
+    for text in ["三千五", "两万", "一百零五", "十万", "三点五", "3万", "两十", "零十"]:
+        assert _small_number(text) is None, text
+        assert chinese_number(text) == cn2an_value(text), text
+    assert chinese_number("百") is None and chinese_number("X") is None     # cn2an refuses both

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kg.extract.base import mention
 from kg.model import Document, Mention, Sentence
+from kg.numerals import chinese_number
 
 PATTERN_FILE = Path(__file__).resolve().parent.parent / "patterns" / "targets.yaml"
 CN_DIGITS = "零〇一二三四五六七八九十百千两"
@@ -142,11 +143,8 @@ def parse_number(text: str) -> float | None:
         pass
     if re.fullmatch(HIDDEN_NUMBER, text):
         return None
-    try:
-        import cn2an
-        return float(cn2an.cn2an(text, "smart"))
-    except Exception:
-        return None
+    number = chinese_number(text)
+    return None if number is None else float(number)
 
 
 def _plausible(text: str, m: re.Match) -> bool:
