@@ -84,14 +84,19 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return seconds, rss
 
 
+def _run_over(script: str, folder: Path) -> str:
+    """What a Python ``script`` prints, run in a fresh process over ``folder`` (its argv[1])
+    with the project importable."""
+    return subprocess.run([sys.executable, "-c", script, str(folder)], check=True, capture_output=True,
+                          text=True, cwd=ROOT).stdout
+
+
 def jieba_seconds(folder: Path) -> float:
     script = ("import jieba, logging, sys, time; from kg.read import read_inputs; "
               "jieba.setLogLevel(logging.WARNING); jieba.initialize(); "
               "texts = [d.text for d in read_inputs([sys.argv[1]])[0]]; t = time.perf_counter(); "
               "[jieba.lcut(x) for x in texts]; print(time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", script, str(folder)], check=True, capture_output=True,
-                         text=True, cwd=ROOT)
-    return float(out.stdout)
+    return float(_run_over(script, folder))
 
 
 def extraction_seconds(folder: Path) -> tuple[float, float]:
@@ -108,9 +113,7 @@ def extraction_seconds(folder: Path) -> tuple[float, float]:
               "[jieba.lcut(d.text) for d in docs]; raw = time.perf_counter() - t; "
               "t = time.perf_counter(); [extract_document(d) for d in docs]; "
               "print(raw, time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", script, str(folder)], check=True, capture_output=True,
-                         text=True, cwd=ROOT)
-    raw, extraction = map(float, out.stdout.split())
+    raw, extraction = map(float, _run_over(script, folder).split())
     return raw, extraction
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from kg.link import INDUSTRY_TAIL, fold
 from kg.model import ENTITY_TYPES
+from kg.numerals import chinese_number
 
 PREDICTION_QUERY = """
 PREFIX kfq: <https://w3id.org/kfq-kg/ontology#>
@@ -73,7 +74,6 @@ def to_number(value):
     try:
         return float(text)
     except ValueError:
-        from kg.numerals import chinese_number
         number = chinese_number(text)
         return None if number is None else float(number)
 
